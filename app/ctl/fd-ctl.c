@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FdCtl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fd-dates.h"
+#include "fd-demo-clinic.h"
+#include "fd-store.h"
+
+/* frontdesk-ctl: headless operations on a station profile, over the same core. */
+
+static char *opt_profile;
+static char *opt_data_dir;
+static gboolean opt_version;
+
+static const GOptionEntry global_entries[] = {
+  { "profile", 'p', 0, G_OPTION_ARG_STRING, &opt_profile, N_("Station profile to use (default: “default”)"), N_("NAME") },
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_data_dir, N_("Folder that holds the profiles"), N_("DIR") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+typedef struct
+{
+  FdStore *store;
+  guint64  count;
+} SeedClosure;
+
+static gboolean
+put_resource_cb (JsonObject  *resource,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  SeedClosure *closure = user_data;
+
+  closure->count++;
+  return fd_store_put (closure->store, resource, FD_STORE_ORIGIN_SERVER, error);
+}
+
+static FdStore *
+open_store (GError **error)
+{
+  return fd_store_open_profile (opt_data_dir, opt_profile, error);
+}
+
+static int
+fail (const char *what,
+      GError     *error)
+{
+  g_printerr ("frontdesk-ctl: %s: %s\n", what, error->message);
+  return EXIT_FAILURE;
+}
+
+static int
+cmd_seed_demo (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— build a synthetic demo clinic"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autofree char *today = NULL;
+  g_autofree char *bundle = NULL;
+  int patients = 500, days = 14, seed = 1;
+  gint64 max_pages = 0;
+  FdDemoOptions options;
+  SeedClosure closure = { 0 };
+  gint64 started;
+  const GOptionEntry entries[] = {
+    { "patients", 0, 0, G_OPTION_ARG_INT, &patients, N_("Number of patients (default 500)"), "N" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, N_("Days of appointments around today (default 14)"), "D" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed; the same seed gives the same clinic (default 1)"), "S" },
+    { "today", 0, 0, G_OPTION_ARG_STRING, &today, N_("The clinic’s today, YYYY-MM-DD (default: today)"), N_("DATE") },
+    { "bundle", 0, 0, G_OPTION_ARG_FILENAME, &bundle, N_("Write a FHIR Bundle file instead of filling the profile"), N_("FILE") },
+    { "max-pages", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &max_pages, NULL, NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("seed-demo", error);
+
+  if (patients < 0 || patients > 2000000 || days < 0 || days > 3650 || seed < 0)
+    {
+      g_printerr ("frontdesk-ctl: seed-demo: %s\n", _("patients, days and seed must be positive and reasonable"));
+      return EXIT_FAILURE;
+    }
+
+  fd_demo_options_init (&options);
+  options.n_patients = (guint) patients;
+  options.n_days = (guint) days;
+  options.seed = (guint32) seed;
+  if (today != NULL && !fd_date_parse_iso (today, &options.today))
+    {
+      g_printerr ("frontdesk-ctl: seed-demo: %s\n", _("--today takes a date as YYYY-MM-DD"));
+      return EXIT_FAILURE;
+    }
+
+  started = g_get_monotonic_time ();
+
+  if (bundle != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (bundle);
+      g_autoptr(GFileOutputStream) stream = NULL;
+      g_autoptr(GOutputStream) buffered = NULL;
+
+      /* Written beside the target and moved into place: never a half-written bundle */
+      stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error);
+      if (stream == NULL)
+        return fail ("seed-demo", error);
+      buffered = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (stream), 1 << 20);
+      if (!fd_demo_clinic_write_bundle (&options, buffered, &error) ||
+          !g_output_stream_close (buffered, NULL, &error))
+        {
+          g_autoptr(GError) close_error = NULL;
+
+          g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &close_error);
+          return fail ("seed-demo", error);
+        }
+      g_print ("%s\n", _("Bundle written"));
+      return EXIT_SUCCESS;
+    }
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("seed-demo", error);
+  if (max_pages > 0)
+    fd_store_set_max_pages (store, max_pages);
+
+  /* One transaction: a failure (a full disk) leaves the profile as it was */
+  closure.store = store;
+  if (!fd_store_begin (store, &error))
+    return fail ("seed-demo", error);
+  if (!fd_demo_clinic_generate (&options, put_resource_cb, &closure, &error) ||
+      !fd_store_commit (store, &error))
+    {
+      fd_store_rollback (store);
+      g_printerr ("frontdesk-ctl: seed-demo: %s %s\n", error->message,
+                  _("The profile was left as it was."));
+      return EXIT_FAILURE;
+    }
+
+  g_print (_("Seeded %" G_GUINT64_FORMAT " records in %.1f s\n"), closure.count,
+           (g_get_monotonic_time () - started) / 1e6);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_status (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  FdStoreCounts counts;
+
+  store = open_store (&error);
+  if (store == NULL || !fd_store_get_counts (store, &counts, &error))
+    return fail ("status", error);
+
+  g_print ("%-16s %s\n", _("Database:"), fd_store_get_path (store));
+  g_print ("%-16s %d\n", _("Schema version:"), counts.schema_version);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Patients:"), counts.patients);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Appointments:"), counts.appointments);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Practitioners:"), counts.practitioners);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Locations:"), counts.locations);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Coverages:"), counts.coverages);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Accounts:"), counts.accounts);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Records:"), counts.resources);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Outbox waiting:"), counts.outbox_pending);
+  g_print ("%-16s %" G_GINT64_FORMAT "\n", _("Outbox parked:"), counts.outbox_parked);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_search (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autofree char *query = NULL;
+
+  if (argc < 2)
+    {
+      g_printerr ("frontdesk-ctl: search: %s\n", _("give the text to search for"));
+      return EXIT_FAILURE;
+    }
+  query = g_strjoinv (" ", argv + 1);
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("search", error);
+  hits = fd_store_search_patients (store, query, 50, &error);
+  if (hits == NULL)
+    return fail ("search", error);
+
+  for (guint i = 0; i < hits->len; i++)
+    {
+      FdPatientItem *item = g_ptr_array_index (hits, i);
+
+      g_print ("%s\t%s\n", fd_patient_item_get_id (item), fd_patient_item_get_display (item));
+    }
+  return EXIT_SUCCESS;
+}
+
+static void
+usage (void)
+{
+  g_printerr ("%s\n\n  %s\n  %s\n  %s\n\n%s\n",
+              _("Usage: frontdesk-ctl [--profile NAME] [--data-dir DIR] COMMAND [OPTIONS]"),
+              _("seed-demo   build a synthetic demo clinic (--patients N --days D --seed S [--bundle FILE])"),
+              _("status      schema version and what the profile holds"),
+              _("search      find patients: frontdesk-ctl search QUERY"),
+              _("Run “frontdesk-ctl COMMAND --help” for a command’s options."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *command;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FRONTDESK_LOCALEDIR") ?: LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("COMMAND — headless operations on a Frontdesk station profile"));
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
+  g_option_context_set_strict_posix (context, TRUE);
+  g_option_context_set_summary (context,
+                                _("Commands: seed-demo, status, search"));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("frontdesk-ctl: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  if (opt_version)
+    {
+      g_print ("frontdesk-ctl %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  if (argc < 2)
+    {
+      usage ();
+      return EXIT_FAILURE;
+    }
+
+  command = argv[1];
+  if (g_str_equal (command, "seed-demo"))
+    return cmd_seed_demo (argc - 1, argv + 1);
+  if (g_str_equal (command, "status"))
+    return cmd_status (argc - 1, argv + 1);
+  if (g_str_equal (command, "search"))
+    return cmd_search (argc - 1, argv + 1);
+
+  g_printerr ("frontdesk-ctl: %s “%s”\n", _("unknown command"), command);
+  usage ();
+  return EXIT_FAILURE;
+}

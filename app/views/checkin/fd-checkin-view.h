@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define FD_TYPE_CHECKIN_VIEW (fd_checkin_view_get_type ())
+G_DECLARE_FINAL_TYPE (FdCheckinView, fd_checkin_view, FD, CHECKIN_VIEW, GtkWidget)
+
+GListModel *fd_checkin_view_get_model (FdCheckinView *self);
+
+G_END_DECLS

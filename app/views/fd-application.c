@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FdApplication"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fd-application.h"
+#include "fd-store.h"
+#include "fd-window.h"
+
+struct _FdApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *profile;
+  char           *data_dir;
+  FdStore        *store;
+  GError         *store_error;
+};
+
+G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "profile", 'p', 0, G_OPTION_ARG_STRING, NULL, N_("Station profile to open (default: “default”)"), N_("NAME") },
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder that holds the station profiles"), N_("DIR") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+static void
+quit_action_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  AdwAboutWindow *about;
+
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  adw_about_window_set_application_name (about, "Frontdesk");
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_comments (about, _("The front desk station of a medical clinic"));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_developer_name (about, _("The Frontdesk developers"));
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (app));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action_cb },
+  { "about", about_action_cb },
+};
+
+static int
+fd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  FdApplication *self = FD_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("frontdesk %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "profile", "s", &self->profile);
+  g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir);
+
+  return -1;
+}
+
+static void
+fd_application_startup (GApplication *app)
+{
+  FdApplication *self = FD_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (fd_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  self->store = fd_store_open_profile (self->data_dir, self->profile, &self->store_error);
+  if (self->store == NULL)
+    g_warning ("The station database could not be opened (%s)",
+               g_quark_to_string (self->store_error->domain));
+}
+
+static void
+fd_application_activate (GApplication *app)
+{
+  FdApplication *self = FD_APPLICATION (app);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (fd_window_new (self, self->store, self->store_error));
+
+  gtk_window_present (window);
+}
+
+static void
+fd_application_finalize (GObject *object)
+{
+  FdApplication *self = (FdApplication *)object;
+
+  g_clear_object (&self->store);
+  g_clear_error (&self->store_error);
+  g_clear_pointer (&self->profile, g_free);
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (fd_application_parent_class)->finalize (object);
+}
+
+static void
+fd_application_class_init (FdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = fd_application_finalize;
+
+  app_class->handle_local_options = fd_application_handle_local_options;
+  app_class->startup = fd_application_startup;
+  app_class->activate = fd_application_activate;
+}
+
+static void
+fd_application_init (FdApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("The front desk station of a medical clinic"));
+}
+
+FdApplication *
+fd_application_new (void)
+{
+  /* One station per profile and process: no D-Bus uniqueness between profiles */
+  return g_object_new (FD_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/frontdesk/Frontdesk",
+                       NULL);
+}

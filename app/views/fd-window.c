@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FdWindow"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fd-calendar-view.h"
+#include "fd-chartprep-view.h"
+#include "fd-checkin-view.h"
+#include "fd-dates.h"
+#include "fd-patient-panel.h"
+#include "fd-payments-view.h"
+#include "fd-window.h"
+
+#define SEARCH_LIMIT 50
+
+struct _FdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  FdStore              *store;
+  GSettings            *settings;
+  GListStore           *results;
+  GtkSingleSelection   *selection;
+
+  /* Template widgets */
+  AdwViewSwitcherTitle *switcher_title;
+  GtkMenuButton        *sync_button;
+  GtkLabel             *sync_label;
+  GtkLabel             *sync_detail_label;
+  GtkImage             *sync_icon;
+  GtkSearchEntry       *search_entry;
+  AdwToastOverlay      *toast_overlay;
+  AdwFlap              *flap;
+  GtkStack             *main_stack;
+  AdwViewStack         *view_stack;
+  GtkStack             *search_stack;
+  GtkListView          *search_list;
+  AdwStatusPage        *error_page;
+  FdCheckinView        *checkin_view;
+  FdCalendarView       *calendar_view;
+  FdChartprepView      *chartprep_view;
+  FdPaymentsView       *payments_view;
+  FdPatientPanel       *patient_panel;
+};
+
+G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Helpers */
+
+static char *
+describe_patient (FdPatientItem *item)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *birth_date = fd_patient_item_get_birth_date (item);
+  const char *mrn = fd_patient_item_get_mrn (item);
+  const char *phone = fd_patient_item_get_phone (item);
+  GDate date;
+
+  if (fd_date_parse_iso (birth_date, &date))
+    {
+      g_autofree char *text = fd_date_format_short (&date, fd_date_order_from_locale ());
+      /* Translators: "born" and a birth date, in a search result */
+      g_string_append_printf (out, _("Born %s"), text);
+    }
+  if (mrn != NULL)
+    {
+      if (out->len)
+        g_string_append (out, "  ·  ");
+      /* Translators: medical record number in a search result */
+      g_string_append_printf (out, _("MRN %s"), mrn);
+    }
+  if (phone != NULL)
+    {
+      if (out->len)
+        g_string_append (out, "  ·  ");
+      g_string_append (out, phone);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+show_search (FdWindow *self,
+             gboolean  searching)
+{
+  gtk_stack_set_visible_child_name (self->main_stack, searching ? "search" : "views");
+}
+
+static void
+run_search (FdWindow *self)
+{
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (self->store == NULL || text[0] == '\0')
+    {
+      g_list_store_remove_all (self->results);
+      show_search (self, FALSE);
+      return;
+    }
+
+  hits = fd_store_search_patients (self->store, text, SEARCH_LIMIT, &error);
+  if (hits == NULL)
+    {
+      g_warning ("Patient search failed: %s", error->message);
+      g_list_store_remove_all (self->results);
+    }
+  else
+    g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                         hits->pdata, hits->len);
+
+  gtk_stack_set_visible_child_name (self->search_stack,
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0 ? "results" : "empty");
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+  show_search (self, TRUE);
+}
+
+static void
+move_selection (FdWindow *self,
+                int       delta)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  int next;
+
+  if (n == 0)
+    return;
+  next = selected == GTK_INVALID_LIST_POSITION ? 0 : (int) selected + delta;
+  next = CLAMP (next, 0, (int) n - 1);
+  gtk_single_selection_set_selected (self->selection, (guint) next);
+  gtk_widget_activate_action (GTK_WIDGET (self->search_list), "list.scroll-to-item", "u", (guint) next);
+}
+
+static void
+open_result (FdWindow *self,
+             guint     position)
+{
+  g_autoptr(FdPatientItem) item = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+
+  if (item != NULL)
+    fd_window_open_patient (self, fd_patient_item_get_id (item));
+}
+
+static void
+set_sync_status (FdWindow *self)
+{
+  gtk_label_set_label (self->sync_label, _("Standalone — no clinic server"));
+  gtk_label_set_label (self->sync_detail_label,
+                       _("This station is not connected to a clinic server. "
+                         "Everything is kept in this station’s own database."));
+  gtk_image_set_from_icon_name (self->sync_icon, "network-offline-symbolic");
+}
+
+/* Callbacks */
+
+static void
+search_changed_cb (FdWindow *self)
+{
+  run_search (self);
+}
+
+static void
+search_activated_cb (FdWindow *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    open_result (self, selected);
+}
+
+static void
+search_stopped_cb (FdWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  show_search (self, FALSE);
+  if (adw_flap_get_reveal_flap (self->flap))
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+static void
+search_next_match_cb (FdWindow *self)
+{
+  move_selection (self, 1);
+}
+
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       FdWindow              *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      move_selection (self, 1);
+      return TRUE;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      move_selection (self, -1);
+      return TRUE;
+    case GDK_KEY_Page_Down:
+      move_selection (self, 10);
+      return TRUE;
+    case GDK_KEY_Page_Up:
+      move_selection (self, -10);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+search_result_activated_cb (FdWindow *self,
+                            guint     position)
+{
+  open_result (self, position);
+}
+
+static void
+patient_activated_cb (FdWindow   *self,
+                      const char *patient_id)
+{
+  fd_window_open_patient (self, patient_id);
+}
+
+static void
+patient_panel_close_cb (FdWindow *self)
+{
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+visible_view_changed_cb (FdWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (self->settings != NULL && name != NULL)
+    g_settings_set_string (self->settings, "last-view", name);
+}
+
+static void
+search_item_setup_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *detail = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), detail);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+search_item_bind_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *list_item,
+                     gpointer                  user_data)
+{
+  FdPatientItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *name = gtk_widget_get_first_child (box);
+  GtkWidget *detail = gtk_widget_get_next_sibling (name);
+  g_autofree char *description = describe_patient (item);
+
+  gtk_label_set_label (GTK_LABEL (name), fd_patient_item_get_display (item));
+  gtk_label_set_label (GTK_LABEL (detail), description);
+}
+
+/* Actions */
+
+static void
+view_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FdWindow *self = FD_WINDOW (widget);
+
+  show_search (self, FALSE);
+  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
+}
+
+static void
+search_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FdWindow *self = FD_WINDOW (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+  if (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0')
+    show_search (self, TRUE);
+}
+
+static void
+close_patient_action_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  patient_panel_close_cb (FD_WINDOW (widget));
+}
+
+/* Object */
+
+static void
+save_window_state (FdWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+fd_window_close_request (GtkWindow *window)
+{
+  save_window_state (FD_WINDOW (window));
+  return GTK_WINDOW_CLASS (fd_window_parent_class)->close_request (window);
+}
+
+static void
+fd_window_dispose (GObject *object)
+{
+  FdWindow *self = (FdWindow *)object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->results);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (fd_window_parent_class)->dispose (object);
+}
+
+static void
+fd_window_class_init (FdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  static const char * const views[] = { "checkin", "calendar", "chartprep", "payments" };
+
+  object_class->dispose = fd_window_dispose;
+  window_class->close_request = fd_window_close_request;
+
+  g_type_ensure (FD_TYPE_CHECKIN_VIEW);
+  g_type_ensure (FD_TYPE_CALENDAR_VIEW);
+  g_type_ensure (FD_TYPE_CHARTPREP_VIEW);
+  g_type_ensure (FD_TYPE_PAYMENTS_VIEW);
+  g_type_ensure (FD_TYPE_PATIENT_PANEL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/frontdesk/Frontdesk/ui/fd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, search_stack);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, search_list);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, checkin_view);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, calendar_view);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, chartprep_view);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, payments_view);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, patient_panel);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_stopped_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_next_match_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_result_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, patient_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, patient_panel_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, visible_view_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.view", "s", view_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.close-patient", NULL, close_patient_action_cb);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.view", "s", views[i]);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.close-patient", NULL);
+}
+
+static void
+fd_window_init (FdWindow *self)
+{
+  GtkListItemFactory *factory;
+  GtkEventController *keys;
+  GSettingsSchema *schema;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->results = g_list_store_new (FD_TYPE_PATIENT_ITEM);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_list_view_set_model (self->search_list, GTK_SELECTION_MODEL (self->selection));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (search_item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (search_item_bind_cb), NULL);
+  gtk_list_view_set_factory (self->search_list, factory);
+  g_object_unref (factory);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  gtk_search_entry_set_key_capture_widget (self->search_entry, NULL);
+
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  if (schema != NULL)
+    {
+      self->settings = g_settings_new (APP_ID);
+      g_settings_schema_unref (schema);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  set_sync_status (self);
+}
+
+/**
+ * fd_window_new:
+ * @application: the application
+ * @store: (nullable): the station's store
+ * @store_error: (nullable): why there is no store
+ *
+ * Returns: (transfer none): a new window, owned by @application
+ */
+FdWindow *
+fd_window_new (FdApplication *application,
+               FdStore       *store,
+               const GError  *store_error)
+{
+  FdWindow *self = g_object_new (FD_TYPE_WINDOW, "application", application, NULL);
+
+  if (store == NULL)
+    {
+      adw_status_page_set_description (self->error_page,
+                                       store_error ? store_error->message : _("Unknown error"));
+      gtk_stack_set_visible_child_name (self->main_stack, "error");
+      gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->switcher_title), FALSE);
+      return self;
+    }
+
+  self->store = g_object_ref (store);
+  g_object_set (self->checkin_view, "store", store, NULL);
+  g_object_set (self->calendar_view, "store", store, NULL);
+  g_object_set (self->chartprep_view, "store", store, NULL);
+  g_object_set (self->payments_view, "store", store, NULL);
+  g_object_set (self->patient_panel, "store", store, NULL);
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *last_view = g_settings_get_string (self->settings, "last-view");
+
+      adw_view_stack_set_visible_child_name (self->view_stack, last_view);
+    }
+
+  return self;
+}
+
+/**
+ * fd_window_open_patient:
+ * @self: the window
+ * @patient_id: a Patient id
+ *
+ * Shows the patient panel for @patient_id beside the current view.
+ */
+void
+fd_window_open_patient (FdWindow   *self,
+                        const char *patient_id)
+{
+  g_return_if_fail (FD_IS_WINDOW (self));
+
+  fd_patient_panel_set_patient_id (self->patient_panel, patient_id);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->patient_panel));
+}
+
+/**
+ * fd_window_get_search_results:
+ * @self: the window
+ *
+ * Returns: (transfer none): the current search results, of #FdPatientItem
+ */
+GListModel *
+fd_window_get_search_results (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->results);
+}

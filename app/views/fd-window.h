@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "fd-application.h"
+#include "fd-store.h"
+
+G_BEGIN_DECLS
+
+#define FD_TYPE_WINDOW (fd_window_get_type ())
+G_DECLARE_FINAL_TYPE (FdWindow, fd_window, FD, WINDOW, AdwApplicationWindow)
+
+FdWindow   *fd_window_new              (FdApplication *application,
+                                        FdStore       *store,
+                                        const GError  *store_error);
+void        fd_window_open_patient     (FdWindow      *self,
+                                        const char    *patient_id);
+GListModel *fd_window_get_search_results (FdWindow    *self);
+
+G_END_DECLS
