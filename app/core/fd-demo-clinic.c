@@ -1070,12 +1070,16 @@ random_birth_date (Generator *gen,
   g_date_subtract_days (birth, pick (gen->rand, 365));
 }
 
+/* One random draw per statement: argument order is unspecified in C,
+ * and the output must not depend on the compiler. */
 static gchar *
 random_street_line (Generator *gen)
 {
-  return g_strdup_printf ("%u %s %s", 100 + pick (gen->rand, 9900),
-                          pick_word (gen->rand, gen->streets),
-                          street_types[pick (gen->rand, G_N_ELEMENTS (street_types))]);
+  guint number = 100 + pick (gen->rand, 9900);
+  const char *street = pick_word (gen->rand, gen->streets);
+  const char *type = street_types[pick (gen->rand, G_N_ELEMENTS (street_types))];
+
+  return g_strdup_printf ("%u %s %s", number, street, type);
 }
 
 static JsonObject *
@@ -1255,13 +1259,14 @@ emit_patient (Generator  *gen,
       g_autofree gchar *local_family = fold_to_ascii (family);
       g_autofree gchar *suffix = NULL;
       g_autofree gchar *email = NULL;
+      const char *separator;
+      const char *domain;
 
       /* people with common names add digits */
       suffix = chance (gen->rand, 400) ? g_strdup_printf ("%u", pick (gen->rand, 100)) : g_strdup ("");
-      email = g_strdup_printf ("%s%s%s%s@%s", local_given,
-                                                 separators[pick (gen->rand, G_N_ELEMENTS (separators))],
-                                                 local_family, suffix,
-                                                 domains[pick (gen->rand, G_N_ELEMENTS (domains))]);
+      separator = separators[pick (gen->rand, G_N_ELEMENTS (separators))];
+      domain = domains[pick (gen->rand, G_N_ELEMENTS (domains))];
+      email = g_strdup_printf ("%s%s%s%s@%s", local_given, separator, local_family, suffix, domain);
 
       json_array_add_object_element (telecoms, new_telecom ("email", email, "home"));
     }
@@ -1281,7 +1286,12 @@ emit_patient (Generator  *gen,
       g_autofree gchar *postal_code = NULL;
 
       if (chance (gen->rand, 150))
-        unit = g_strdup_printf (chance (gen->rand, 500) ? "Apt %u" : "Unit %u", 1 + pick (gen->rand, 450));
+        {
+          gboolean apartment = chance (gen->rand, 500);
+          guint number = 1 + pick (gen->rand, 450);
+
+          unit = g_strdup_printf (apartment ? "Apt %u" : "Unit %u", number);
+        }
       postal_code = g_strdup_printf ("%s%02u", row_field (gen->cities, city, 2), pick (gen->rand, 100));
       json_object_set_array_member (patient, "address",
                                     new_array_with (new_address ("home", line, unit,
@@ -1333,6 +1343,8 @@ emit_coverage (Generator  *gen,
   guint kind;
   guint age = age_in_years (info->birth_julian, gen->today_julian);
   Relationship relationship;
+  guint month;
+  guint year;
   const char *group_name;
   GDate start;
   JsonObject *period;
@@ -1354,9 +1366,10 @@ emit_coverage (Generator  *gen,
   else
     relationship = RELATIONSHIP_SELF;
 
+  month = 1 + pick (gen->rand, 12);
+  year = g_date_get_year (&gen->options->today) - pick (gen->rand, 6);
   g_date_clear (&start, 1);
-  g_date_set_dmy (&start, 1, 1 + pick (gen->rand, 12),
-                  g_date_get_year (&gen->options->today) - pick (gen->rand, 6));
+  g_date_set_dmy (&start, 1, month, year);
   if (g_date_get_julian (&start) > gen->today_julian)
     g_date_set_julian (&start, gen->today_julian);
   if (g_date_get_julian (&start) < info->birth_julian)

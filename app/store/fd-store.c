@@ -959,7 +959,7 @@ fd_store_open (const char  *path,
     }
   self->schema_version = (int) version;
 
-  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", error))
+  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", error))
     return NULL;
 
   if (!migrate (self, error))
@@ -1387,6 +1387,9 @@ fd_store_search_patients (FdStore     *self,
           return g_steal_pointer (&out);
         }
 
+      /* A full North American number with its country code is indexed without it */
+      if (strlen (digits) == 11 && digits[0] == '1')
+        memmove (digits, digits + 1, 11);
       fts = fts_prefix_query (digits);
       if (!search_fts (self, fts, NULL, NULL, limit, out, error))
         return NULL;

@@ -4,6 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "fd-application.h"
 #include "fd-store.h"
@@ -60,6 +64,45 @@ static const GActionEntry app_actions[] = {
   { "about", about_action_cb },
 };
 
+/* FRONTDESK_BENCH_STARTUP: print the time from the process start to the
+ * first painted frame, then quit. Used by build-aux/bench. */
+static double
+process_age_ms (void)
+{
+  g_autofree char *stat = NULL;
+  const char *p;
+  unsigned long long start_ticks = 0;
+  struct timespec now;
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (p = strrchr (stat, ')')) == NULL)
+    return -1;
+  /* Field 22, counted after the command name in parentheses */
+  for (int field = 2; field < 22 && p != NULL; field++)
+    p = strchr (p + 1, ' ');
+  if (p == NULL || sscanf (p + 1, "%llu", &start_ticks) != 1)
+    return -1;
+  clock_gettime (CLOCK_BOOTTIME, &now);
+  return (now.tv_sec + now.tv_nsec / 1e9 - (double) start_ticks / sysconf (_SC_CLK_TCK)) * 1000.0;
+}
+
+static void
+first_frame_painted_cb (GdkFrameClock *clock,
+                        GApplication  *app)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, app);
+  g_print ("first-frame %.0f ms\n", process_age_ms ());
+  g_application_quit (app);
+}
+
+static void
+window_mapped_cb (GtkWidget    *window,
+                  GApplication *app)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (first_frame_painted_cb), app);
+}
+
 static int
 fd_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -103,7 +146,11 @@ fd_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (fd_window_new (self, self->store, self->store_error));
+    {
+      window = GTK_WINDOW (fd_window_new (self, self->store, self->store_error));
+      if (g_getenv ("FRONTDESK_BENCH_STARTUP") != NULL)
+        g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), self);
+    }
 
   gtk_window_present (window);
 }

@@ -13,5 +13,6 @@ G_DECLARE_FINAL_TYPE (FdCalendarView, fd_calendar_view, FD, CALENDAR_VIEW, GtkWi
 
 guint fd_calendar_view_get_n_columns (FdCalendarView *self);
 guint fd_calendar_view_get_n_appointments (FdCalendarView *self);
+gboolean fd_calendar_view_is_empty (FdCalendarView *self);
 
 G_END_DECLS

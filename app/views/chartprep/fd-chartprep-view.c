@@ -186,12 +186,15 @@ static void
 fd_chartprep_view_dispose (GObject *object)
 {
   FdChartprepView *self = (FdChartprepView *)object;
+  GtkWidget *child;
 
   if (self->store != NULL)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);
   g_clear_pointer (&self->today, g_date_time_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CHARTPREP_VIEW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (fd_chartprep_view_parent_class)->dispose (object);
 }

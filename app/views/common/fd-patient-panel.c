@@ -382,12 +382,15 @@ static void
 fd_patient_panel_dispose (GObject *object)
 {
   FdPatientPanel *self = (FdPatientPanel *)object;
+  GtkWidget *child;
 
   if (self->store != NULL)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);
   g_clear_pointer (&self->patient_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_PATIENT_PANEL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (fd_patient_panel_parent_class)->dispose (object);
 }
