@@ -85,6 +85,10 @@ static void
 show_search (FdWindow *self,
              gboolean  searching)
 {
+  /* Without a database the error page stays up */
+  if (self->store == NULL)
+    return;
+
   gtk_stack_set_visible_child_name (self->main_stack, searching ? "search" : "views");
 }
 
@@ -148,7 +152,11 @@ open_result (FdWindow *self,
 static void
 set_sync_status (FdWindow *self)
 {
-  gtk_label_set_label (self->sync_label, _("Standalone — no clinic server"));
+  const char *status = _("Standalone — no clinic server");
+
+  /* The status is the truth about this desk: never cut it short */
+  gtk_label_set_label (self->sync_label, status);
+  gtk_label_set_width_chars (self->sync_label, (int) g_utf8_strlen (status, -1));
   gtk_label_set_label (self->sync_detail_label,
                        _("This station is not connected to a clinic server. "
                          "Everything is kept in this station’s own database."));
@@ -484,6 +492,8 @@ fd_window_new (FdApplication *application,
   g_object_set (self->chartprep_view, "store", store, NULL);
   g_object_set (self->payments_view, "store", store, NULL);
   g_object_set (self->patient_panel, "store", store, NULL);
+
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->search_entry));
 
   if (self->settings != NULL)
     {

@@ -349,6 +349,14 @@ store_changed_cb (FdStore            *store,
 }
 
 static void
+date_popover_shown_cb (FdCalendarView *self,
+                       GtkPopover     *popover)
+{
+  /* Browsing months and closing leaves the calendar elsewhere */
+  sync_calendar (self);
+}
+
+static void
 day_selected_cb (FdCalendarView *self,
                  GtkCalendar    *calendar)
 {
@@ -356,11 +364,15 @@ day_selected_cb (FdCalendarView *self,
   g_autoptr(GDateTime) local = g_date_time_to_local (self->date);
   g_autoptr(GDateTime) date = NULL;
 
+  gtk_popover_popdown (self->date_popover);
+  if (g_date_time_get_year (picked) == g_date_time_get_year (local) &&
+      g_date_time_get_day_of_year (picked) == g_date_time_get_day_of_year (local))
+    return;
+
   /* Keep the time of day, move to the day picked */
   date = g_date_time_new_local (g_date_time_get_year (picked), g_date_time_get_month (picked),
                                 g_date_time_get_day_of_month (picked),
                                 g_date_time_get_hour (local), g_date_time_get_minute (local), 0);
-  gtk_popover_popdown (self->date_popover);
   if (date != NULL)
     set_date (self, date);
 }
@@ -389,6 +401,17 @@ today_action_cb (GtkWidget  *widget,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   set_date (FD_CALENDAR_VIEW (widget), now);
+}
+
+static void
+pick_date_action_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FdCalendarView *self = FD_CALENDAR_VIEW (widget);
+
+  sync_calendar (self);
+  gtk_menu_button_popup (self->date_button);
 }
 
 static void
@@ -544,6 +567,7 @@ fd_calendar_view_class_init (FdCalendarViewClass *klass)
   gtk_widget_class_install_action (widget_class, "calendar.previous-day", NULL, previous_day_action_cb);
   gtk_widget_class_install_action (widget_class, "calendar.next-day", NULL, next_day_action_cb);
   gtk_widget_class_install_action (widget_class, "calendar.today", NULL, today_action_cb);
+  gtk_widget_class_install_action (widget_class, "calendar.pick-date", NULL, pick_date_action_cb);
   gtk_widget_class_install_action (widget_class, "calendar.next-clinic-day", NULL, next_clinic_day_action_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "calendar.previous-day", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, GDK_ALT_MASK, "calendar.previous-day", NULL);
@@ -551,6 +575,7 @@ fd_calendar_view_class_init (FdCalendarViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, GDK_ALT_MASK, "calendar.next-day", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "calendar.today", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Home, GDK_ALT_MASK, "calendar.today", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "calendar.pick-date", NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/frontdesk/Frontdesk/ui/calendar/fd-calendar-view.ui");
   gtk_widget_class_bind_template_child (widget_class, FdCalendarView, date_button);
@@ -561,6 +586,7 @@ fd_calendar_view_class_init (FdCalendarViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdCalendarView, stack);
   gtk_widget_class_bind_template_child (widget_class, FdCalendarView, columns_box);
   gtk_widget_class_bind_template_child (widget_class, FdCalendarView, next_clinic_day_button);
+  gtk_widget_class_bind_template_callback (widget_class, date_popover_shown_cb);
   gtk_widget_class_bind_template_callback (widget_class, day_selected_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -575,6 +601,7 @@ add_managed_shortcuts (FdCalendarView *self)
     { GDK_KEY_Left, "calendar.previous-day" },
     { GDK_KEY_Right, "calendar.next-day" },
     { GDK_KEY_Home, "calendar.today" },
+    { GDK_KEY_Down, "calendar.pick-date" },
   };
   GtkEventController *controller = gtk_shortcut_controller_new ();
 
