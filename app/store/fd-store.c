@@ -959,7 +959,7 @@ fd_store_open (const char  *path,
     }
   self->schema_version = (int) version;
 
-  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", error))
+  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;", error))
     return NULL;
 
   if (!migrate (self, error))
