@@ -641,7 +641,33 @@ index_resource (FdStore     *self,
 
 /* Search */
 
-static FdPatientItem *
+typedef gpointer (*RowFunc) (sqlite3_stmt *stmt);
+
+/* Steps @stmt to the end, adding what @row_func makes of each row to @out */
+static gboolean
+collect_rows (FdStore       *self,
+              sqlite3_stmt  *stmt,
+              RowFunc        row_func,
+              GPtrArray     *out,
+              GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer item = row_func (stmt);
+
+      if (item != NULL)
+        g_ptr_array_add (out, item);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_error_from_sqlite (self, self->db, rc, error);
+  return TRUE;
+}
+
+static gpointer
 patient_item_from_row (sqlite3_stmt *stmt)
 {
   return fd_patient_item_new (column_text (stmt, 0), column_text (stmt, 1),
@@ -657,15 +683,7 @@ collect_patients (FdStore       *self,
                   GPtrArray     *out,
                   GError       **error)
 {
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, patient_item_from_row (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    return set_error_from_sqlite (self, self->db, rc, error);
-  return TRUE;
+  return collect_rows (self, stmt, patient_item_from_row, out, error);
 }
 
 static char *
@@ -1435,7 +1453,7 @@ fd_store_search_patients (FdStore     *self,
   return g_steal_pointer (&out);
 }
 
-static FdAppointmentItem *
+static gpointer
 appointment_item_from_row (sqlite3_stmt *stmt)
 {
   FdMissing missing = FD_MISSING_NONE;
@@ -1477,17 +1495,9 @@ collect_appointments (FdStore       *self,
                       GError       **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
-  int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, appointment_item_from_row (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_sqlite (self, self->db, rc, error);
-      return NULL;
-    }
+  if (!collect_rows (self, stmt, appointment_item_from_row, out, error))
+    return NULL;
   return g_steal_pointer (&out);
 }
 
@@ -1602,6 +1612,33 @@ fd_store_next_clinic_day (FdStore     *self,
   return found;
 }
 
+static gpointer
+ref_from_row (sqlite3_stmt *stmt)
+{
+  FdStoreRef *ref = g_new0 (FdStoreRef, 1);
+
+  ref->id = g_strdup (column_text (stmt, 0));
+  ref->display = g_strdup (column_text (stmt, 1));
+  return ref;
+}
+
+static gpointer
+balance_item_from_row (sqlite3_stmt *stmt)
+{
+  FdPatientItem *item = patient_item_from_row (stmt);
+  FdMoney balance;
+
+  fd_money_init (&balance, sqlite3_column_int64 (stmt, 5), column_text (stmt, 6));
+  fd_patient_item_set_balance (item, &balance);
+  return item;
+}
+
+static gpointer
+resource_from_row (sqlite3_stmt *stmt)
+{
+  return fd_fhir_parse ((const char *) sqlite3_column_text (stmt, 0), sqlite3_column_bytes (stmt, 0), NULL);
+}
+
 void
 fd_store_ref_free (FdStoreRef *ref)
 {
@@ -1625,28 +1662,12 @@ fd_store_list_practitioners (FdStore  *self,
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_store_ref_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
 
   stmt = prepare (self, "SELECT id, display FROM practitioner ORDER BY sort_key, id", error);
-  if (stmt == NULL)
+  if (stmt == NULL || !collect_rows (self, stmt, ref_from_row, out, error))
     return NULL;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      FdStoreRef *ref = g_new0 (FdStoreRef, 1);
-
-      ref->id = g_strdup (column_text (stmt, 0));
-      ref->display = g_strdup (column_text (stmt, 1));
-      g_ptr_array_add (out, ref);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_sqlite (self, self->db, rc, error);
-      return NULL;
-    }
 
   return g_steal_pointer (&out);
 }
@@ -1691,7 +1712,6 @@ fd_store_list_balances (FdStore  *self,
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
 
@@ -1705,22 +1725,8 @@ fd_store_list_balances (FdStore  *self,
   sqlite3_bind_int (stmt, 1, (int) limit);
   sqlite3_bind_int (stmt, 2, (int) offset);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      FdPatientItem *item = patient_item_from_row (stmt);
-      FdMoney balance;
-
-      fd_money_init (&balance, sqlite3_column_int64 (stmt, 5), column_text (stmt, 6));
-      fd_patient_item_set_balance (item, &balance);
-      g_ptr_array_add (out, item);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_sqlite (self, self->db, rc, error);
-      return NULL;
-    }
-
+  if (!collect_rows (self, stmt, balance_item_from_row, out, error))
+    return NULL;
   return g_steal_pointer (&out);
 }
 
@@ -1740,7 +1746,6 @@ fd_store_list_coverages (FdStore     *self,
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
 
@@ -1751,20 +1756,8 @@ fd_store_list_coverages (FdStore     *self,
     return NULL;
   bind_text (stmt, 1, patient_id);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      JsonObject *coverage = fd_fhir_parse ((const char *) sqlite3_column_text (stmt, 0),
-                                            sqlite3_column_bytes (stmt, 0), NULL);
-      if (coverage != NULL)
-        g_ptr_array_add (out, coverage);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_sqlite (self, self->db, rc, error);
-      return NULL;
-    }
-
+  if (!collect_rows (self, stmt, resource_from_row, out, error))
+    return NULL;
   return g_steal_pointer (&out);
 }
 
