@@ -7,7 +7,7 @@ FRONTDESK_PACKAGES=(
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libsoup-3.0-dev
   libsqlite3-dev sqlite3 libcairo2-dev libjson-glib-dev libsecret-1-dev
   desktop-file-utils appstream-util
-  xvfb xauth dbus dbus-x11 at-spi2-core
+  xvfb xauth dbus dbus-x11 at-spi2-core python3-pyatspi
   poppler-utils imagemagick
   clang clang-tools libclang-rt-14-dev
   fonts-cantarell fonts-dejavu-core
