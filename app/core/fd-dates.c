@@ -32,6 +32,8 @@ fd_date_order_from_locale (void)
       p++;
       if (*p == 'E' || *p == 'O')
         p++;
+      if (*p == '\0')
+        break;
       switch (*p)
         {
         case 'd': case 'e': return FD_DATE_ORDER_DMY;

@@ -575,14 +575,16 @@ fd_fhir_account_balance (JsonObject *account,
                          FdMoney    *out)
 {
   JsonArray *extensions = fd_fhir_get_array (account, "extension");
-  gboolean found = FALSE;
-  FdMoney sum;
+  gboolean found_patient = FALSE, found_other = FALSE;
+  FdMoney patient, other;
 
-  fd_money_init (&sum, 0, NULL);
+  fd_money_init (&patient, 0, NULL);
+  fd_money_init (&other, 0, NULL);
   for (guint i = 0; extensions && i < json_array_get_length (extensions); i++)
     {
       JsonObject *ext = fd_fhir_array_object (extensions, i);
       JsonObject *aggregate;
+      gboolean is_patient;
       FdMoney amount;
 
       if (g_strcmp0 (fd_fhir_get_string (ext, "url"), FD_FHIR_ACCOUNT_BALANCE_URL) != 0)
@@ -593,13 +595,27 @@ fd_fhir_account_balance (JsonObject *account,
         continue;
       if (!fd_fhir_money (fd_fhir_get_object (find_extension (ext, "amount"), "valueMoney"), &amount))
         continue;
-      if (!found)
-        sum = amount;
-      else if (!fd_money_add (&sum, &amount, &sum, NULL))
-        continue;
-      found = TRUE;
+
+      /* Terms (current, 30, 60 days...) of one aggregate add up */
+      is_patient = aggregate != NULL;
+      if (is_patient)
+        {
+          if (!found_patient)
+            patient = amount;
+          else if (!fd_money_add (&patient, &amount, &patient, NULL))
+            continue;
+          found_patient = TRUE;
+        }
+      else
+        {
+          if (!found_other)
+            other = amount;
+          else if (!fd_money_add (&other, &amount, &other, NULL))
+            continue;
+          found_other = TRUE;
+        }
     }
 
-  *out = sum;
-  return found;
+  *out = found_patient ? patient : other;
+  return found_patient || found_other;
 }

@@ -427,7 +427,17 @@ index_patient (FdStore     *self,
     g_string_append_printf (terms, " %s", family_key);
   g_string_append_printf (terms, " %s", given_words);
   if (*mrn_folded)
-    g_string_append_printf (terms, " %s", mrn_folded);
+    {
+      g_autofree char *mrn_words = fd_text_fold_words (mrn);
+      g_autofree char *mrn_digits = fd_text_digits (mrn);
+
+      /* "MRN-004512" is found as typed, as "mrn004512" and as "004512" */
+      g_string_append_printf (terms, " %s", mrn_folded);
+      if (strcmp (mrn_words, mrn_folded) != 0)
+        g_string_append_printf (terms, " %s", mrn_words);
+      if (*mrn_digits && strcmp (mrn_digits, mrn_folded) != 0)
+        g_string_append_printf (terms, " %s", mrn_digits);
+    }
   append_phone_terms (terms, patient);
 
   if (!fd_date_parse_iso (birth_date, &date))
@@ -939,26 +949,26 @@ fd_store_open (const char  *path,
   self = g_object_new (FD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  /* Look before touching: a read-only connection that never checkpoints, so
+   * that a refused file (and its WAL) stays exactly as it was */
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+      sqlite3_extended_result_codes (self->db, TRUE);
+      sqlite3_busy_timeout (self->db, 5000);
+    }
   if (rc != SQLITE_OK)
     {
       set_error_from_sqlite (self, self->db, rc, error);
       return NULL;
     }
-  sqlite3_extended_result_codes (self->db, TRUE);
-  sqlite3_busy_timeout (self->db, 5000);
-
-  if (sqlite3_db_readonly (self->db, "main") == 1 || access (path, W_OK) != 0 || access (dir, W_OK) != 0)
-    {
-      g_set_error_literal (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_WRITABLE,
-                           _("The database or its folder is read-only for this user"));
-      return NULL;
-    }
-
   if (!query_int (self, "PRAGMA application_id", &app_id, error) ||
       !query_int (self, "PRAGMA user_version", &version, error) ||
       !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, error))
     return NULL;
+  sqlite3_close_v2 (self->db);
+  self->db = NULL;
 
   if (app_id != FD_APPLICATION_ID && (app_id != 0 || version != 0 || n_objects != 0))
     {
@@ -975,6 +985,22 @@ fd_store_open (const char  *path,
                    (int) version, fd_store_latest_schema ());
       return NULL;
     }
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error_from_sqlite (self, self->db, rc, error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (sqlite3_db_readonly (self->db, "main") == 1 || access (path, W_OK) != 0 || access (dir, W_OK) != 0)
+    {
+      g_set_error_literal (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_WRITABLE,
+                           _("The database or its folder is read-only for this user"));
+      return NULL;
+    }
+
   self->schema_version = (int) version;
 
   if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;", error))

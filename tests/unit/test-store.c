@@ -118,6 +118,82 @@ test_newer_schema (Fixture       *f,
 }
 
 static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, (gssize) length, NULL));
+}
+
+/* A newer version crashed (or is still running) with its write-ahead log not
+ * yet checkpointed: refusing the file must not checkpoint it either */
+static void
+test_newer_schema_with_wal (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *live = g_build_filename (f->dir, "live.db", NULL);
+  g_autofree char *live_wal = g_strconcat (live, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *db_before = NULL;
+  g_autofree char *wal_before = NULL;
+  g_autofree char *db_after = NULL;
+  g_autofree char *wal_after = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (live, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;"
+                         "PRAGMA application_id = %d; CREATE TABLE t (x); PRAGMA user_version = %d;"
+                         "INSERT INTO t VALUES (1), (2), (3);",
+                         0x4672446b, fd_store_latest_schema () + 1);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (g_file_test (live_wal, G_FILE_TEST_EXISTS));
+  copy_file (live, f->path);
+  copy_file (live_wal, wal);
+  sqlite3_close (db);
+
+  db_before = fd_test_file_checksum (f->path);
+  wal_before = fd_test_file_checksum (wal);
+  f->store = fd_store_open (f->path, &error);
+  g_assert_null (f->store);
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NEWER_SCHEMA);
+  db_after = fd_test_file_checksum (f->path);
+  wal_after = fd_test_file_checksum (wal);
+  g_assert_cmpstr (db_before, ==, db_after);
+  g_assert_cmpstr (wal_before, ==, wal_after);
+}
+
+static void
+test_mrn_forms (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) patient = fd_fhir_parse (
+    "{\"resourceType\":\"Patient\",\"id\":\"m1\",\"name\":[{\"family\":\"Quill\",\"given\":[\"Ada\"]}],"
+    "\"identifier\":[{\"type\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"MR\"}]},"
+    "\"value\":\"MRN-004512\"}]}", -1, &error);
+  const char *queries[] = { "MRN-004512", "mrn004512", "004512", "MRN 0045" };
+
+  g_assert_no_error (error);
+  f->store = fd_store_open (f->path, &error);
+  g_assert_true (fd_store_put (f->store, patient, FD_STORE_ORIGIN_SERVER, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(GPtrArray) hits = fd_store_search_patients (f->store, queries[i], 10, &error);
+
+      g_assert_no_error (error);
+      if (hits->len != 1)
+        g_error ("MRN form “%s” gives %u results", queries[i], hits->len);
+    }
+}
+
+static void
 test_corrupt_file (Fixture       *f,
                    gconstpointer  data)
 {
@@ -579,6 +655,8 @@ main (int argc, char **argv)
 
   g_test_add ("/store/open-empty", Fixture, NULL, fixture_setup, test_open_empty, fixture_teardown);
   g_test_add ("/store/newer-schema", Fixture, NULL, fixture_setup, test_newer_schema, fixture_teardown);
+  g_test_add ("/store/newer-schema-with-wal", Fixture, NULL, fixture_setup, test_newer_schema_with_wal, fixture_teardown);
+  g_test_add ("/store/mrn-forms", Fixture, NULL, fixture_setup, test_mrn_forms, fixture_teardown);
   g_test_add ("/store/corrupt-file", Fixture, NULL, fixture_setup, test_corrupt_file, fixture_teardown);
   g_test_add ("/store/foreign-database", Fixture, NULL, fixture_setup, test_foreign_database, fixture_teardown);
   g_test_add ("/store/not-writable", Fixture, NULL, fixture_setup, test_not_writable, fixture_teardown);

@@ -202,6 +202,31 @@ test_references (void)
   g_assert_null (fd_fhir_reference_id (fd_fhir_get_object (o, "e"), "Patient"));
 }
 
+static void
+test_account_balance (void)
+{
+  const char *json =
+    "{\"resourceType\":\"Account\",\"id\":\"a1\",\"extension\":["
+    "{\"url\":\"http://hl7.org/fhir/5.0/StructureDefinition/extension-Account.balance\",\"extension\":["
+    "{\"url\":\"amount\",\"valueMoney\":{\"value\":500.0,\"currency\":\"USD\"}}]},"
+    "{\"url\":\"http://hl7.org/fhir/5.0/StructureDefinition/extension-Account.balance\",\"extension\":["
+    "{\"url\":\"aggregate\",\"valueCodeableConcept\":{\"coding\":[{\"code\":\"patient\"}]}},"
+    "{\"url\":\"amount\",\"valueMoney\":{\"value\":120.25,\"currency\":\"USD\"}}]},"
+    "{\"url\":\"http://hl7.org/fhir/5.0/StructureDefinition/extension-Account.balance\",\"extension\":["
+    "{\"url\":\"aggregate\",\"valueCodeableConcept\":{\"coding\":[{\"code\":\"patient\"}]}},"
+    "{\"url\":\"term\",\"valueCodeableConcept\":{\"coding\":[{\"code\":\"30\"}]}},"
+    "{\"url\":\"amount\",\"valueMoney\":{\"value\":10.0,\"currency\":\"USD\"}}]},"
+    "{\"url\":\"http://hl7.org/fhir/5.0/StructureDefinition/extension-Account.balance\",\"extension\":["
+    "{\"url\":\"aggregate\",\"valueCodeableConcept\":{\"coding\":[{\"code\":\"insurance\"}]}},"
+    "{\"url\":\"amount\",\"valueMoney\":{\"value\":900.0,\"currency\":\"USD\"}}]}]}";
+  g_autoptr(JsonObject) account = fd_fhir_parse (json, -1, NULL);
+  FdMoney balance;
+
+  /* The patient's terms add up; the total and the insurance's share do not count */
+  g_assert_true (fd_fhir_account_balance (account, &balance));
+  g_assert_cmpint (balance.cents, ==, 13025);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -216,6 +241,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dates/formats", test_formats);
   g_test_add_func ("/fhir/patient-helpers", test_patient_helpers);
   g_test_add_func ("/fhir/references", test_references);
+  g_test_add_func ("/fhir/account-balance", test_account_balance);
 
   return g_test_run ();
 }
