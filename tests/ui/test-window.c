@@ -172,6 +172,7 @@ test_empty_day (void)
   g_autoptr(GDateTime) sunday = g_date_time_new_local (2026, 11, 29, 0, 0, 0);
   g_autoptr(GDateTime) wednesday = g_date_time_new_local (2026, 11, 25, 0, 0, 0);
 
+  g_assert_true (press (GTK_WIDGET (window), "<Control>1"));
   g_object_set (checkin, "date", wednesday, NULL);
   iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (fd_checkin_view_get_model (checkin)), >, 100);
@@ -194,9 +195,14 @@ test_chart_prep_missing (void)
   GListModel *model;
   guint with_missing = 0;
 
-  /* Friday's next clinic day is Monday */
+  /* A hidden view loads nothing until it is shown */
+  g_assert_true (press (GTK_WIDGET (window), "<Control>1"));
   g_object_set (view, "today", friday, NULL);
   iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (fd_chartprep_view_get_model (view)), ==, 0);
+
+  /* Friday's next clinic day is Monday */
+  g_assert_true (press (GTK_WIDGET (window), "<Control>3"));
   model = fd_chartprep_view_get_model (view);
   g_assert_cmpuint (g_list_model_get_n_items (model), >, 100);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)

@@ -18,6 +18,7 @@ struct _FdCalendarView
   FdStore        *store;
   GDateTime      *date;
   gulong          changed_id;
+  gboolean        stale;  /* data changed while hidden */
   guint           n_columns;
   guint           n_appointments;
 
@@ -231,6 +232,14 @@ rebuild (FdCalendarView *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
   GDate day;
+
+  /* A hidden view waits until it is shown: start-up loads only what is on screen */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
 
   if (self->date == NULL)
     return;
@@ -479,6 +488,16 @@ set_date (FdCalendarView *self,
 }
 
 static void
+fd_calendar_view_map (GtkWidget *widget)
+{
+  FdCalendarView *self = (FdCalendarView *)widget;
+
+  GTK_WIDGET_CLASS (fd_calendar_view_parent_class)->map (widget);
+  if (self->stale)
+    rebuild (self);
+}
+
+static void
 fd_calendar_view_dispose (GObject *object)
 {
   FdCalendarView *self = (FdCalendarView *)object;
@@ -547,6 +566,7 @@ fd_calendar_view_class_init (FdCalendarViewClass *klass)
   object_class->dispose = fd_calendar_view_dispose;
   object_class->get_property = fd_calendar_view_get_property;
   object_class->set_property = fd_calendar_view_set_property;
+  widget_class->map = fd_calendar_view_map;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, FD_TYPE_STORE,
@@ -620,6 +640,8 @@ fd_calendar_view_init (FdCalendarView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   add_managed_shortcuts (self);
+  /* Nothing is shown until a day has been loaded */
+  gtk_stack_set_visible_child_name (self->stack, "empty");
   self->date = g_date_time_new_now_local ();
   sync_calendar (self);
   rebuild (self);

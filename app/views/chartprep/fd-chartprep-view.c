@@ -19,6 +19,7 @@ struct _FdChartprepView
   FdStore            *store;
   GDateTime          *today;
   gulong              changed_id;
+  gboolean        stale;  /* data changed while hidden */
 
   GtkLabel           *title_label;
   GtkLabel           *summary_label;
@@ -65,6 +66,14 @@ reload (FdChartprepView *self)
   gboolean only_incomplete = gtk_toggle_button_get_active (self->incomplete_button);
   guint incomplete = 0, active = 0;
   GDate today, day;
+
+  /* A hidden view waits until it is shown: start-up loads only what is on screen */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
 
   if (self->today == NULL || self->store == NULL)
     {
@@ -183,6 +192,16 @@ set_today (FdChartprepView *self,
 }
 
 static void
+fd_chartprep_view_map (GtkWidget *widget)
+{
+  FdChartprepView *self = (FdChartprepView *)widget;
+
+  GTK_WIDGET_CLASS (fd_chartprep_view_parent_class)->map (widget);
+  if (self->stale)
+    reload (self);
+}
+
+static void
 fd_chartprep_view_dispose (GObject *object)
 {
   FdChartprepView *self = (FdChartprepView *)object;
@@ -250,6 +269,7 @@ fd_chartprep_view_class_init (FdChartprepViewClass *klass)
   object_class->dispose = fd_chartprep_view_dispose;
   object_class->get_property = fd_chartprep_view_get_property;
   object_class->set_property = fd_chartprep_view_set_property;
+  widget_class->map = fd_chartprep_view_map;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, FD_TYPE_STORE,

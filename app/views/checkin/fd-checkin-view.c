@@ -19,6 +19,7 @@ struct _FdCheckinView
   FdStore            *store;
   GDateTime          *date;
   gulong              changed_id;
+  gboolean        stale;  /* data changed while hidden */
 
   GtkLabel           *title_label;
   GtkLabel           *summary_label;
@@ -52,6 +53,14 @@ reload (FdCheckinView *self)
   g_autofree char *summary = NULL;
   guint waiting = 0, active = 0;
   GDate day;
+
+  /* A hidden view waits until it is shown: start-up loads only what is on screen */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
 
   if (self->date == NULL)
     return;
@@ -137,6 +146,16 @@ set_date (FdCheckinView *self,
 }
 
 static void
+fd_checkin_view_map (GtkWidget *widget)
+{
+  FdCheckinView *self = (FdCheckinView *)widget;
+
+  GTK_WIDGET_CLASS (fd_checkin_view_parent_class)->map (widget);
+  if (self->stale)
+    reload (self);
+}
+
+static void
 fd_checkin_view_dispose (GObject *object)
 {
   FdCheckinView *self = (FdCheckinView *)object;
@@ -204,6 +223,7 @@ fd_checkin_view_class_init (FdCheckinViewClass *klass)
   object_class->dispose = fd_checkin_view_dispose;
   object_class->get_property = fd_checkin_view_get_property;
   object_class->set_property = fd_checkin_view_set_property;
+  widget_class->map = fd_checkin_view_map;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, FD_TYPE_STORE,
