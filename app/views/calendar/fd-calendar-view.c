@@ -9,6 +9,7 @@
 #include "fd-calendar-view.h"
 #include "fd-dates.h"
 #include "fd-store.h"
+#include "fd-view-util.h"
 
 /* A day's agenda: one column of appointment cards per provider. */
 struct _FdCalendarView
@@ -458,14 +459,8 @@ static void
 set_store (FdCalendarView *self,
            FdStore        *store)
 {
-  if (self->store == store)
+  if (!fd_view_set_store (&self->store, &self->changed_id, store, G_CALLBACK (store_changed_cb), self))
     return;
-
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_set_object (&self->store, store);
-  if (store != NULL)
-    self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
 
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -475,13 +470,8 @@ static void
 set_date (FdCalendarView *self,
           GDateTime      *date)
 {
-  if (date == NULL)
+  if (!fd_view_set_date (&self->date, date))
     return;
-  if (self->date != NULL && g_date_time_equal (self->date, date))
-    return;
-
-  g_clear_pointer (&self->date, g_date_time_unref);
-  self->date = g_date_time_ref (date);
   sync_calendar (self);
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
@@ -501,15 +491,10 @@ static void
 fd_calendar_view_dispose (GObject *object)
 {
   FdCalendarView *self = (FdCalendarView *)object;
-  GtkWidget *child;
 
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_clear_object (&self->store);
+  fd_view_clear_store (&self->store, &self->changed_id);
   g_clear_pointer (&self->date, g_date_time_unref);
-  /* The template's top box is not a bound child: unparent it ourselves */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  fd_view_unparent_children (GTK_WIDGET (self));
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CALENDAR_VIEW);
 
   G_OBJECT_CLASS (fd_calendar_view_parent_class)->dispose (object);

@@ -10,6 +10,7 @@
 #include "fd-chartprep-view.h"
 #include "fd-dates.h"
 #include "fd-store.h"
+#include "fd-view-util.h"
 
 /* The next clinic day's appointments, each with what the cached data shows to be missing. */
 struct _FdChartprepView
@@ -163,14 +164,8 @@ static void
 set_store (FdChartprepView *self,
            FdStore         *store)
 {
-  if (self->store == store)
+  if (!fd_view_set_store (&self->store, &self->changed_id, store, G_CALLBACK (store_changed_cb), self))
     return;
-
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_set_object (&self->store, store);
-  if (store != NULL)
-    self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
 
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -180,13 +175,8 @@ static void
 set_today (FdChartprepView *self,
            GDateTime       *today)
 {
-  if (today == NULL)
+  if (!fd_view_set_date (&self->today, today))
     return;
-  if (self->today != NULL && g_date_time_equal (self->today, today))
-    return;
-
-  g_clear_pointer (&self->today, g_date_time_unref);
-  self->today = g_date_time_ref (today);
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TODAY]);
 }
@@ -205,15 +195,11 @@ static void
 fd_chartprep_view_dispose (GObject *object)
 {
   FdChartprepView *self = (FdChartprepView *)object;
-  GtkWidget *child;
 
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_clear_object (&self->store);
+  fd_view_clear_store (&self->store, &self->changed_id);
   g_clear_pointer (&self->today, g_date_time_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CHARTPREP_VIEW);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  fd_view_unparent_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (fd_chartprep_view_parent_class)->dispose (object);
 }

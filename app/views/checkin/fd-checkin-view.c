@@ -10,6 +10,7 @@
 #include "fd-checkin-view.h"
 #include "fd-dates.h"
 #include "fd-store.h"
+#include "fd-view-util.h"
 
 /* Today's appointments by time, with patient, provider and status. */
 struct _FdCheckinView
@@ -117,14 +118,8 @@ static void
 set_store (FdCheckinView *self,
            FdStore       *store)
 {
-  if (self->store == store)
+  if (!fd_view_set_store (&self->store, &self->changed_id, store, G_CALLBACK (store_changed_cb), self))
     return;
-
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_set_object (&self->store, store);
-  if (store != NULL)
-    self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
 
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -134,13 +129,8 @@ static void
 set_date (FdCheckinView *self,
           GDateTime     *date)
 {
-  if (date == NULL)
+  if (!fd_view_set_date (&self->date, date))
     return;
-  if (self->date != NULL && g_date_time_equal (self->date, date))
-    return;
-
-  g_clear_pointer (&self->date, g_date_time_unref);
-  self->date = g_date_time_ref (date);
   reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
 }
@@ -159,15 +149,11 @@ static void
 fd_checkin_view_dispose (GObject *object)
 {
   FdCheckinView *self = (FdCheckinView *)object;
-  GtkWidget *child;
 
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_clear_object (&self->store);
+  fd_view_clear_store (&self->store, &self->changed_id);
   g_clear_pointer (&self->date, g_date_time_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CHECKIN_VIEW);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  fd_view_unparent_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (fd_checkin_view_parent_class)->dispose (object);
 }

@@ -8,6 +8,7 @@
 #include "fd-appointment-item.h"
 #include "fd-appointment-table.h"
 #include "fd-dates.h"
+#include "fd-view-util.h"
 
 /* A day's appointments as a table: the Check-in list and Chart Prep share it. */
 struct _FdAppointmentTable
@@ -196,10 +197,8 @@ static void
 fd_appointment_table_dispose (GObject *object)
 {
   FdAppointmentTable *self = (FdAppointmentTable *)object;
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  fd_view_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->items);
 
   G_OBJECT_CLASS (fd_appointment_table_parent_class)->dispose (object);

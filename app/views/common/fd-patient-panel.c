@@ -10,6 +10,7 @@
 #include "fd-fhir.h"
 #include "fd-patient-panel.h"
 #include "fd-store.h"
+#include "fd-view-util.h"
 
 #define UPCOMING_LIMIT 5
 
@@ -382,15 +383,11 @@ static void
 fd_patient_panel_dispose (GObject *object)
 {
   FdPatientPanel *self = (FdPatientPanel *)object;
-  GtkWidget *child;
 
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_clear_object (&self->store);
+  fd_view_clear_store (&self->store, &self->changed_id);
   g_clear_pointer (&self->patient_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_PATIENT_PANEL);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  fd_view_unparent_children (GTK_WIDGET (self));
 
   G_OBJECT_CLASS (fd_patient_panel_parent_class)->dispose (object);
 }
@@ -429,13 +426,8 @@ fd_patient_panel_set_property (GObject      *object,
     {
     case PROP_STORE:
       store = g_value_get_object (value);
-      if (store == self->store)
+      if (!fd_view_set_store (&self->store, &self->changed_id, store, G_CALLBACK (store_changed_cb), self))
         break;
-      if (self->store != NULL)
-        g_clear_signal_handler (&self->changed_id, self->store);
-      g_set_object (&self->store, store);
-      if (store != NULL)
-        self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
       reload (self);
       g_object_notify_by_pspec (object, pspec);
       break;

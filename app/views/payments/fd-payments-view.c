@@ -10,6 +10,7 @@
 #include "fd-money.h"
 #include "fd-payments-view.h"
 #include "fd-store.h"
+#include "fd-view-util.h"
 
 /* The patients with an open balance, largest first. */
 struct _FdPaymentsView
@@ -238,14 +239,8 @@ set_store (FdPaymentsView *self,
 {
   g_autoptr(FdBalanceModel) model = NULL;
 
-  if (self->store == store)
+  if (!fd_view_set_store (&self->store, &self->changed_id, store, G_CALLBACK (store_changed_cb), self))
     return;
-
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_set_object (&self->store, store);
-  if (store != NULL)
-    self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
 
   model = fd_balance_model_new (store);
   set_model (self, model);
@@ -256,14 +251,9 @@ static void
 fd_payments_view_dispose (GObject *object)
 {
   FdPaymentsView *self = (FdPaymentsView *)object;
-  GtkWidget *child;
 
-  if (self->store != NULL)
-    g_clear_signal_handler (&self->changed_id, self->store);
-  g_clear_object (&self->store);
-  /* The template's top box is not a bound child: unparent it ourselves */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
-    gtk_widget_unparent (child);
+  fd_view_clear_store (&self->store, &self->changed_id);
+  fd_view_unparent_children (GTK_WIDGET (self));
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_PAYMENTS_VIEW);
   g_clear_object (&self->selection);
   if (self->model != NULL)
