@@ -80,3 +80,15 @@ fd_test_file_checksum (const char *path)
     return g_strdup ("(missing)");
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 }
+
+/* Lets windows map, lay out and draw: pending events in a few rounds */
+void
+fd_test_iterate (void)
+{
+  for (guint i = 0; i < 5; i++)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}

@@ -13,5 +13,6 @@ FdStore *fd_test_seeded_store  (const char *dir,
                                 guint       n_days,
                                 const GDate *today);
 char    *fd_test_file_checksum (const char *path);
+void     fd_test_iterate       (void);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "fd-dates.h"
 #include "fd-demo-clinic.h"
 #include "fd-store.h"
+#include "fd-test-util.h"
 
 /* The demo clinic's "today": a Wednesday */
 #define TODAY_YEAR  2026
@@ -26,33 +27,6 @@ put_cb (JsonObject  *resource,
         GError     **error)
 {
   return fd_store_put (user_data, resource, FD_STORE_ORIGIN_SERVER, error);
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-iterate (void)
-{
-  /* Let the window map, lay out and draw */
-  for (guint i = 0; i < 5; i++)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
 }
 
 static GDateTime *
@@ -94,7 +68,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (f->window, 1200, 800);
   gtk_window_set_child (f->window, GTK_WIDGET (f->view));
   gtk_window_present (f->window);
-  iterate ();
+  fd_test_iterate ();
 }
 
 static void
@@ -102,9 +76,9 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (f->window);
-  iterate ();
+  fd_test_iterate ();
   g_clear_object (&f->store);
-  remove_dir (f->dir);
+  fd_test_remove_dir (f->dir);
   g_free (f->dir);
 }
 
@@ -201,7 +175,7 @@ test_actions (Fixture       *f,
   g_date_set_dmy (&expected, TODAY_DAY, TODAY_MONTH, TODAY_YEAR);
   g_date_add_days (&expected, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "calendar.next-day", NULL));
-  iterate ();
+  fd_test_iterate ();
   get_view_date (f, &shown);
   g_assert_cmpint (g_date_compare (&shown, &expected), ==, 0);
   g_assert_cmpuint (fd_calendar_view_get_n_appointments (f->view), ==,
@@ -231,13 +205,13 @@ test_pick_date (Fixture       *f,
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "calendar.pick-date", NULL));
-  iterate ();
+  fd_test_iterate ();
   calendar = gtk_popover_get_child (gtk_menu_button_get_popover (button));
   g_assert_true (GTK_IS_CALENDAR (calendar));
   g_assert_true (gtk_widget_get_mapped (calendar));
 
   gtk_calendar_select_day (GTK_CALENDAR (calendar), friday);
-  iterate ();
+  fd_test_iterate ();
   g_date_set_dmy (&expected, 20, TODAY_MONTH, TODAY_YEAR);
   get_view_date (f, &shown);
   g_assert_cmpint (g_date_compare (&shown, &expected), ==, 0);
@@ -266,7 +240,7 @@ test_empty_day (Fixture       *f,
   g_assert_cmpuint (count_day (f->store, TODAY_YEAR, TODAY_MONTH, 28), ==, 0);
 
   g_object_set (f->view, "date", saturday, NULL);
-  iterate ();
+  fd_test_iterate ();
   g_assert_true (fd_calendar_view_is_empty (f->view));
   g_assert_cmpuint (fd_calendar_view_get_n_columns (f->view), ==, 0);
   g_assert_cmpuint (fd_calendar_view_get_n_appointments (f->view), ==, 0);
@@ -276,7 +250,7 @@ test_empty_day (Fixture       *f,
   /* Back to a clinic day: the columns come back */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "calendar.previous-day", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "calendar.previous-day", NULL));
-  iterate ();
+  fd_test_iterate ();
   g_assert_false (fd_calendar_view_is_empty (f->view));
   g_assert_cmpuint (fd_calendar_view_get_n_columns (f->view), ==, 8);
 }
@@ -355,7 +329,7 @@ test_store_changed (Fixture       *f,
   json_object_set_string_member (appointment, "end", "2026-12-02T15:20:00Z");
   g_assert_true (fd_store_put (f->store, appointment, FD_STORE_ORIGIN_SERVER, &error));
   g_assert_no_error (error);
-  iterate ();
+  fd_test_iterate ();
 
   g_assert_cmpuint (fd_calendar_view_get_n_appointments (f->view), ==, before - 1);
   g_assert_cmpuint (fd_calendar_view_get_n_appointments (f->view), ==,
@@ -378,7 +352,7 @@ test_busy_day (Fixture       *f,
   for (guint i = 0; i < 7; i++)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "calendar.next-day", NULL));
-      iterate ();
+      fd_test_iterate ();
     }
   elapsed = g_get_monotonic_time () - start;
   g_test_message ("Seven days shown in %" G_GINT64_FORMAT " ms", elapsed / 1000);
@@ -406,7 +380,7 @@ test_busy_day (Fixture       *f,
 
     start = g_get_monotonic_time ();
     g_object_set (f->view, "date", today, NULL);
-    iterate ();
+    fd_test_iterate ();
     elapsed = g_get_monotonic_time () - start;
   }
   g_test_message ("A day of %u appointments shown in %" G_GINT64_FORMAT " ms",

@@ -6,6 +6,7 @@
 #include "fd-demo-clinic.h"
 #include "fd-payments-view.h"
 #include "fd-store.h"
+#include "fd-test-util.h"
 
 typedef struct
 {
@@ -35,32 +36,6 @@ put_cb (JsonObject  *resource,
     }
 
   return fd_store_put (f->store, resource, FD_STORE_ORIGIN_SERVER, error);
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-iterate (void)
-{
-  for (guint i = 0; i < 5; i++)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
 }
 
 static void
@@ -98,7 +73,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (f->window, 1000, 700);
   gtk_window_set_child (f->window, GTK_WIDGET (f->view));
   gtk_window_present (f->window);
-  iterate ();
+  fd_test_iterate ();
 }
 
 static void
@@ -106,10 +81,10 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (f->window);
-  iterate ();
+  fd_test_iterate ();
   g_clear_object (&f->store);
   g_clear_pointer (&f->accounts, g_hash_table_unref);
-  remove_dir (f->dir);
+  fd_test_remove_dir (f->dir);
   g_free (f->dir);
 }
 
@@ -249,7 +224,7 @@ test_store_changed (Fixture       *f,
   g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changes);
   g_assert_true (fd_store_put (f->store, account, FD_STORE_ORIGIN_SERVER, &error));
   g_assert_no_error (error);
-  iterate ();
+  fd_test_iterate ();
   g_signal_handlers_disconnect_by_func (model, items_changed_cb, &changes);
 
   g_assert_cmpuint (changes, >, 0);

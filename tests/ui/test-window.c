@@ -11,13 +11,6 @@
 static char *tmp_dir;
 static FdStore *store;
 
-static void
-iterate (void)
-{
-  for (int i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
-}
-
 static gpointer
 child (gpointer    window,
        const char *name)
@@ -34,7 +27,7 @@ new_window (void)
   FdWindow *window = fd_window_new (NULL, store, NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  fd_test_iterate ();
   return window;
 }
 
@@ -63,7 +56,7 @@ press (GtkWidget  *widget,
             {
               gboolean done = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
                                                             gtk_shortcut_get_arguments (shortcut));
-              iterate ();
+              fd_test_iterate ();
               return done;
             }
         }
@@ -139,7 +132,7 @@ test_search_opens_patient (void)
 
   /* Enter opens the selected (first) patient in the panel */
   g_signal_emit_by_name (entry, "activate");
-  iterate ();
+  fd_test_iterate ();
   g_assert_true (adw_flap_get_reveal_flap (flap));
   g_assert_cmpstr (fd_patient_panel_get_patient_id (panel), ==, fd_patient_item_get_id (first));
   {
@@ -174,12 +167,12 @@ test_empty_day (void)
 
   g_assert_true (press (GTK_WIDGET (window), "<Control>1"));
   g_object_set (checkin, "date", wednesday, NULL);
-  iterate ();
+  fd_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (fd_checkin_view_get_model (checkin)), >, 100);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
 
   g_object_set (checkin, "date", sunday, NULL);
-  iterate ();
+  fd_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (fd_checkin_view_get_model (checkin)), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
 
@@ -198,7 +191,7 @@ test_chart_prep_missing (void)
   /* A hidden view loads nothing until it is shown */
   g_assert_true (press (GTK_WIDGET (window), "<Control>1"));
   g_object_set (view, "today", friday, NULL);
-  iterate ();
+  fd_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (fd_chartprep_view_get_model (view)), ==, 0);
 
   /* Friday's next clinic day is Monday */
@@ -237,7 +230,7 @@ test_store_error (void)
   AdwStatusPage *page = child (window, "error_page");
 
   gtk_window_present (GTK_WINDOW (window));
-  iterate ();
+  fd_test_iterate ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (window, "main_stack"))), ==, "error");
   g_assert_cmpstr (adw_status_page_get_description (page), ==, error.message);
   g_assert_false (gtk_widget_get_sensitive (child (window, "search_entry")));
