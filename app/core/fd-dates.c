@@ -394,20 +394,38 @@ fd_time_format_short (GDateTime *date_time)
  * fd_date_format_long:
  * @date: a valid date
  *
- * Returns: (transfer full): the weekday and date in the locale's words,
- *   "Friday, 27 November 2026"
+ * Day and month names come from Frontdesk's own catalogue, so the date reads
+ * in the language of the rest of the window even where the system has no
+ * locale for it.
+ *
+ * Returns: (transfer full): the weekday and date in words,
+ *   "Friday, November 27, 2026"
  */
 char *
 fd_date_format_long (const GDate *date)
 {
-  g_autoptr(GDateTime) dt = NULL;
+  static const char * const weekdays[] = {
+    NC_("weekday", "Monday"), NC_("weekday", "Tuesday"), NC_("weekday", "Wednesday"),
+    NC_("weekday", "Thursday"), NC_("weekday", "Friday"), NC_("weekday", "Saturday"),
+    NC_("weekday", "Sunday"),
+  };
+  static const char * const months[] = {
+    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"),
+    NC_("month", "April"), NC_("month", "May"), NC_("month", "June"),
+    NC_("month", "July"), NC_("month", "August"), NC_("month", "September"),
+    NC_("month", "October"), NC_("month", "November"), NC_("month", "December"),
+  };
+  const char *weekday, *month;
 
   g_return_val_if_fail (g_date_valid (date), NULL);
 
-  dt = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
-                              g_date_get_day (date), 12, 0, 0);
-  /* Translators: a full date, see strftime(3); "%A, %B %-d, %Y" for "Friday, November 27, 2026" */
-  return g_date_time_format (dt, _("%A, %B %-d, %Y"));
+  weekday = g_dpgettext2 (GETTEXT_PACKAGE, "weekday", weekdays[g_date_get_weekday (date) - 1]);
+  month = g_dpgettext2 (GETTEXT_PACKAGE, "month", months[g_date_get_month (date) - 1]);
+
+  /* Translators: a full date: 1$ the weekday, 2$ the month, 3$ the day, 4$ the year;
+   * "Friday, November 27, 2026". Reorder with %N$ as your language writes dates. */
+  return g_strdup_printf (_("%1$s, %2$s %3$u, %4$u"), weekday, month,
+                          (guint) g_date_get_day (date), (guint) g_date_get_year (date));
 }
 
 /**

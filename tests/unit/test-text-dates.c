@@ -149,6 +149,14 @@ test_formats (void)
   g_assert_cmpstr (us, ==, "03/07/1961");
   g_assert_cmpstr (eu, ==, "07/03/1961");
 
+  {
+    g_autofree char *long_date = NULL;
+
+    g_date_set_dmy (&d, 27, 11, 2026);
+    long_date = fd_date_format_long (&d);
+    g_assert_cmpstr (long_date, ==, "Friday, November 27, 2026");
+  }
+
   g_assert_true (fd_date_parse_iso ("2026-11-27T09:20:00-06:00", &d));
   g_assert_false (fd_date_parse_iso ("2026-02-30", &d));
   g_assert_false (fd_date_parse_iso ("26-11-27", &d));
