@@ -5,10 +5,10 @@
 FRONTDESK_PACKAGES=(
   build-essential pkg-config meson ninja-build gettext python3
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libsoup-3.0-dev
-  libsqlite3-dev sqlite3 libcairo2-dev libjson-glib-dev libsecret-1-dev
+  libsqlite3-dev sqlite3 libcairo2-dev libjson-glib-dev libsecret-1-dev glib-networking
   desktop-file-utils appstream-util
   xvfb xauth dbus dbus-x11 at-spi2-core python3-pyatspi
-  poppler-utils imagemagick
+  poppler-utils imagemagick curl
   clang clang-tools libclang-rt-14-dev
   fonts-cantarell fonts-dejavu-core
 )
@@ -43,5 +43,23 @@ setup_build () {
     meson setup --reconfigure "$dir" "$@" >/dev/null
   else
     meson setup "$dir" "$@"
+  fi
+}
+
+# The FHIR server the tests and the demo run: Node and the pinned packages of
+# tests/fhir-server, installed from its lockfile
+ensure_fhir_server () {
+  local dir=$1/tests/fhir-server
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "The test FHIR server needs Node.js and npm: apt-get install -y nodejs npm" >&2
+      return 1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    echo "Installing the test FHIR server's packages"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    touch "$dir/node_modules"
   fi
 }

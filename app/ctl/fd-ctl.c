@@ -7,20 +7,24 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "fd-dates.h"
 #include "fd-demo-clinic.h"
 #include "fd-store.h"
+#include "fd-sync-engine.h"
 
 /* frontdesk-ctl: headless operations on a station profile, over the same core. */
 
 static char *opt_profile;
 static char *opt_data_dir;
+static char *opt_server;
 static gboolean opt_version;
 
 static const GOptionEntry global_entries[] = {
   { "profile", 'p', 0, G_OPTION_ARG_STRING, &opt_profile, N_("Station profile to use (default: “default”)"), N_("NAME") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_data_dir, N_("Folder that holds the profiles"), N_("DIR") },
+  { "server", 0, 0, G_OPTION_ARG_STRING, &opt_server, N_("Address of the clinic’s FHIR R4 server (or FRONTDESK_SERVER_URL)"), N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -212,13 +216,70 @@ cmd_search (int    argc,
 }
 
 static void
+pull_progress_cb (const char *type,
+                  guint       pulled,
+                  gpointer    user_data)
+{
+  /* Progress on the terminal only: a pipe gets the summary alone */
+  if (isatty (STDERR_FILENO))
+    g_printerr ("\r%s %-14s %u", _("Pulling"), type, pulled);
+}
+
+static int
+cmd_sync (int    argc,
+          char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(FdFhirClient) client = NULL;
+  g_autoptr(FdSyncEngine) engine = NULL;
+  g_autoptr(JsonObject) capabilities = NULL;
+  const char *url = opt_server ? opt_server : g_getenv ("FRONTDESK_SERVER_URL");
+  FdSyncStats stats;
+
+  if (url == NULL)
+    {
+      g_printerr ("frontdesk-ctl: sync: %s\n", _("give the server with --server URL or FRONTDESK_SERVER_URL"));
+      return EXIT_FAILURE;
+    }
+
+  client = fd_fhir_client_new (url, &error);
+  if (client == NULL)
+    return fail ("sync", error);
+  fd_fhir_client_set_token (client, g_getenv ("FRONTDESK_SERVER_TOKEN"));
+
+  capabilities = fd_fhir_client_read_capabilities (client, NULL, &error);
+  if (capabilities == NULL)
+    return fail ("sync", error);
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("sync", error);
+
+  engine = fd_sync_engine_new (store, client);
+  if (!fd_sync_engine_pull (engine, pull_progress_cb, NULL, &stats, NULL, &error))
+    {
+      if (isatty (STDERR_FILENO))
+        g_printerr ("\n");
+      return fail ("sync", error);
+    }
+  if (isatty (STDERR_FILENO))
+    g_printerr ("\n");
+
+  g_print (_("Pulled %u records (%u already current, %u held for local changes) in %u pages\n"),
+           stats.pulled, stats.unchanged, stats.held, stats.pages);
+  return EXIT_SUCCESS;
+}
+
+static void
 usage (void)
 {
-  g_printerr ("%s\n\n  %s\n  %s\n  %s\n\n%s\n",
+  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
               _("Usage: frontdesk-ctl [--profile NAME] [--data-dir DIR] COMMAND [OPTIONS]"),
               _("seed-demo   build a synthetic demo clinic (--patients N --days D --seed S [--bundle FILE])"),
               _("status      schema version and what the profile holds"),
               _("search      find patients: frontdesk-ctl search QUERY"),
+              _("sync        download the clinic’s records: frontdesk-ctl --server URL sync"),
               _("Run “frontdesk-ctl COMMAND --help” for a command’s options."));
 }
 
@@ -239,7 +300,7 @@ main (int    argc,
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_set_summary (context,
-                                _("Commands: seed-demo, status, search"));
+                                _("Commands: seed-demo, status, search, sync"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("frontdesk-ctl: %s\n", error->message);
@@ -265,6 +326,8 @@ main (int    argc,
     return cmd_status (argc - 1, argv + 1);
   if (g_str_equal (command, "search"))
     return cmd_search (argc - 1, argv + 1);
+  if (g_str_equal (command, "sync"))
+    return cmd_sync (argc - 1, argv + 1);
 
   g_printerr ("frontdesk-ctl: %s “%s”\n", _("unknown command"), command);
   usage ();

@@ -1824,3 +1824,107 @@ fd_store_get_patient_balance (FdStore     *self,
 
   return TRUE;
 }
+
+static char *
+query_text (FdStore    *self,
+            const char *sql,
+            const char *a,
+            const char *b)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, a);
+  if (b != NULL)
+    bind_text (stmt, 2, b);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup (column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/**
+ * fd_store_get_meta:
+ * @self: the store
+ * @key: a setting of this profile, such as a sync watermark
+ *
+ * Returns: (transfer full) (nullable): its value
+ */
+char *
+fd_store_get_meta (FdStore    *self,
+                   const char *key)
+{
+  g_return_val_if_fail (FD_IS_STORE (self), NULL);
+  return query_text (self, "SELECT value FROM meta WHERE key = ?1", key, NULL);
+}
+
+/**
+ * fd_store_set_meta:
+ * @self: the store
+ * @key: the setting
+ * @value: (nullable): its value, %NULL to remove it
+ * @error: return location for an error
+ *
+ * Inside a transaction the setting commits with it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_set_meta (FdStore     *self,
+                   const char  *key,
+                   const char  *value,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  stmt = prepare (self, value ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
+                              : "DELETE FROM meta WHERE key = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  if (value)
+    bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * fd_store_get_version:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ *
+ * Returns: (transfer full) (nullable): the server version the cache holds,
+ *   %NULL if the resource is not cached or was never on the server
+ */
+char *
+fd_store_get_version (FdStore    *self,
+                      const char *type,
+                      const char *id)
+{
+  g_return_val_if_fail (FD_IS_STORE (self), NULL);
+  return query_text (self, "SELECT version_id FROM resource WHERE type = ?1 AND id = ?2", type, id);
+}
+
+/**
+ * fd_store_has_pending_change:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ *
+ * Returns: whether a change made at this desk waits in the outbox for it
+ */
+gboolean
+fd_store_has_pending_change (FdStore    *self,
+                             const char *type,
+                             const char *id)
+{
+  g_autofree char *found = NULL;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+  found = query_text (self, "SELECT 1 FROM outbox WHERE type = ?1 AND id = ?2 LIMIT 1", type, id);
+  return found != NULL;
+}

@@ -117,6 +117,19 @@ gboolean    fd_store_get_patient_balance  (FdStore        *self,
                                            FdMoney        *out,
                                            GError        **error);
 
+char       *fd_store_get_meta             (FdStore        *self,
+                                           const char     *key);
+gboolean    fd_store_set_meta             (FdStore        *self,
+                                           const char     *key,
+                                           const char     *value,
+                                           GError        **error);
+char       *fd_store_get_version          (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id);
+gboolean    fd_store_has_pending_change   (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id);
+
 void        fd_store_ref_free             (FdStoreRef     *ref);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreRef, fd_store_ref_free)

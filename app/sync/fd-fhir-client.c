@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FdFhirClient"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "fd-fhir-client.h"
+
+/* The largest answer the station reads: a page of a few hundred resources is
+ * a few megabytes; anything near this is a server that lost its mind. */
+#define MAX_BODY (64 * 1024 * 1024)
+
+struct _FdFhirClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  GUri        *base;
+  char        *base_url;
+  char        *token;
+};
+
+G_DEFINE_FINAL_TYPE (FdFhirClient, fd_fhir_client, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (fd-sync-error-quark, fd_sync_error)
+
+/* Helpers */
+
+static gboolean
+is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
+         g_uri_get_port (a) == g_uri_get_port (b);
+}
+
+static char *
+resolve (FdFhirClient  *self,
+         const char    *path_or_url,
+         GError       **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (g_str_has_prefix (path_or_url, "http://") || g_str_has_prefix (path_or_url, "https://"))
+    {
+      /* Paging links are opaque, but they must point back at the same server */
+      uri = g_uri_parse (path_or_url, G_URI_FLAGS_ENCODED, NULL);
+      if (uri == NULL || !same_origin (uri, self->base))
+        {
+          g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                               _("The server sent a link to another address"));
+          return NULL;
+        }
+      return g_strdup (path_or_url);
+    }
+
+  while (*path_or_url == '/')
+    path_or_url++;
+  return g_strconcat (self->base_url, "/", path_or_url, NULL);
+}
+
+static gboolean
+set_http_error (SoupMessage  *msg,
+                GBytes       *body,
+                GError      **error)
+{
+  guint status = soup_message_get_status (msg);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_UNAUTHORIZED,
+                 _("The server refused the station’s credentials (HTTP %u)"), status);
+  else
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER,
+                 _("The server answered with an error (HTTP %u %s)"), status,
+                 soup_message_get_reason_phrase (msg) ?: "");
+  return FALSE;
+}
+
+/* Object */
+
+static void
+fd_fhir_client_finalize (GObject *object)
+{
+  FdFhirClient *self = (FdFhirClient *)object;
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->base, g_uri_unref);
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->token, g_free);
+
+  G_OBJECT_CLASS (fd_fhir_client_parent_class)->finalize (object);
+}
+
+static void
+fd_fhir_client_class_init (FdFhirClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fd_fhir_client_finalize;
+}
+
+static void
+fd_fhir_client_init (FdFhirClient *self)
+{
+  self->session = soup_session_new_with_options ("user-agent", "Frontdesk/" PACKAGE_VERSION,
+                                                 "timeout", 15,
+                                                 "idle-timeout", 60,
+                                                 NULL);
+}
+
+/**
+ * fd_fhir_client_new:
+ * @base_url: the FHIR base, "https://fhir.example.org/R4"
+ * @error: return location for a #FD_SYNC_ERROR_BAD_ADDRESS
+ *
+ * Plain http is accepted only for loopback addresses; TLS certificates are
+ * always verified.
+ *
+ * Returns: (transfer full) (nullable): the client
+ */
+FdFhirClient *
+fd_fhir_client_new (const char  *base_url,
+                    GError     **error)
+{
+  g_autoptr(FdFhirClient) self = NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+
+  uri = base_url ? g_uri_parse (base_url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0))
+    {
+      g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_BAD_ADDRESS,
+                   _("“%s” is not a server address; it should look like https://fhir.example.org/R4"),
+                   base_url ? base_url : "");
+      return NULL;
+    }
+  if (g_strcmp0 (scheme, "http") == 0 && !is_loopback (g_uri_get_host (uri)))
+    {
+      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_BAD_ADDRESS,
+                           _("Patient data may travel only over https; plain http is allowed only to this computer"));
+      return NULL;
+    }
+
+  self = g_object_new (FD_TYPE_FHIR_CLIENT, NULL);
+  self->base = g_steal_pointer (&uri);
+  self->base_url = g_strdup (base_url);
+  while (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+fd_fhir_client_get_base_url (FdFhirClient *self)
+{
+  g_return_val_if_fail (FD_IS_FHIR_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+/**
+ * fd_fhir_client_set_token:
+ * @self: the client
+ * @bearer_token: (nullable): an OAuth2 bearer token
+ */
+void
+fd_fhir_client_set_token (FdFhirClient *self,
+                          const char   *bearer_token)
+{
+  g_return_if_fail (FD_IS_FHIR_CLIENT (self));
+  g_free (self->token);
+  self->token = g_strdup (bearer_token && *bearer_token ? bearer_token : NULL);
+}
+
+/**
+ * fd_fhir_client_set_timeout:
+ * @self: the client
+ * @seconds: how long a request may take before it fails
+ */
+void
+fd_fhir_client_set_timeout (FdFhirClient *self,
+                            guint         seconds)
+{
+  g_return_if_fail (FD_IS_FHIR_CLIENT (self));
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+/**
+ * fd_fhir_client_get:
+ * @self: the client
+ * @path_or_url: a path under the base ("Patient?_count=50") or a paging link
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR
+ *
+ * A blocking GET, for worker threads and the command-line tool.
+ *
+ * Returns: (transfer full) (nullable): the JSON object the server answered
+ */
+JsonObject *
+fd_fhir_client_get (FdFhirClient  *self,
+                    const char    *path_or_url,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *url = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (FD_IS_FHIR_CLIENT (self), NULL);
+
+  url = resolve (self, path_or_url, error);
+  if (url == NULL)
+    return NULL;
+
+  msg = soup_message_new (SOUP_METHOD_GET, url);
+  if (msg == NULL)
+    {
+      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_BAD_ADDRESS,
+                           _("The request address is not valid"));
+      return NULL;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/fhir+json");
+  if (self->token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+
+  body = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+  if (body == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK,
+                     _("The server could not be reached: %s"), local_error->message);
+      return NULL;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      set_http_error (msg, body, error);
+      return NULL;
+    }
+
+  if (g_bytes_get_size (body) > MAX_BODY)
+    {
+      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                           _("The server’s answer is too large to be a FHIR page"));
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body),
+                                   &local_error))
+    {
+      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                           _("The server’s answer is not valid JSON"));
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      !json_object_has_member (json_node_get_object (root), "resourceType"))
+    {
+      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                           _("The server’s answer is not a FHIR resource"));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * fd_fhir_client_read_capabilities:
+ * @self: the client
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR, #FD_SYNC_ERROR_NOT_FHIR when
+ *   the address answers but is not a FHIR R4 server
+ *
+ * Returns: (transfer full) (nullable): the server's CapabilityStatement
+ */
+JsonObject *
+fd_fhir_client_read_capabilities (FdFhirClient  *self,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) statement = NULL;
+  const char *version;
+
+  statement = fd_fhir_client_get (self, "metadata", cancellable, &local_error);
+  if (statement == NULL)
+    {
+      if (g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED) ||
+          g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER))
+        g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FHIR,
+                             _("This address answers, but not as a FHIR server"));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  version = json_object_get_string_member_with_default (statement, "fhirVersion", "");
+  if (g_strcmp0 (json_object_get_string_member_with_default (statement, "resourceType", ""), "CapabilityStatement") != 0 ||
+      !g_str_has_prefix (version, "4.0"))
+    {
+      g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FHIR,
+                   _("This server does not speak FHIR R4 (it says “%s”)"), version);
+      return NULL;
+    }
+
+  return g_steal_pointer (&statement);
+}

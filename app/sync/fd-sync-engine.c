@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FdSyncEngine"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fd-fhir.h"
+#include "fd-sync-engine.h"
+
+/* Downloads the clinic's records into the local store. */
+struct _FdSyncEngine
+{
+  GObject       parent_instance;
+
+  FdStore      *store;
+  FdFhirClient *client;
+  guint         page_size;
+};
+
+G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
+
+/* Referenced resources come before the ones that point at them */
+static const char * const pull_types[] = {
+  "Organization", "Location", "Practitioner", "Schedule",
+  "Patient", "Coverage", "Account", "Appointment",
+};
+
+/* Helpers */
+
+static const char *
+next_link (JsonObject *bundle)
+{
+  JsonArray *links = fd_fhir_get_array (bundle, "link");
+
+  for (guint i = 0; links && i < json_array_get_length (links); i++)
+    {
+      JsonObject *link = fd_fhir_array_object (links, i);
+
+      if (g_strcmp0 (fd_fhir_get_string (link, "relation"), "next") == 0)
+        return fd_fhir_get_string (link, "url");
+    }
+
+  return NULL;
+}
+
+static char *
+first_page (FdSyncEngine *self,
+            const char   *type)
+{
+  g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
+  g_autofree char *watermark = fd_store_get_meta (self->store, key);
+
+  if (watermark == NULL)
+    return g_strdup_printf ("%s?_count=%u&_sort=_lastUpdated", type, self->page_size);
+
+  /* Several resources can share one lastUpdated: "ge", and skip what is known */
+  {
+    g_autofree char *escaped = g_uri_escape_string (watermark, NULL, FALSE);
+    return g_strdup_printf ("%s?_count=%u&_sort=_lastUpdated&_lastUpdated=ge%s",
+                            type, self->page_size, escaped);
+  }
+}
+
+/* Applies one page in one transaction, with its watermark */
+static gboolean
+apply_page (FdSyncEngine  *self,
+            const char    *type,
+            JsonObject    *bundle,
+            FdSyncStats   *stats,
+            GError       **error)
+{
+  g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
+  g_autofree char *watermark = fd_store_get_meta (self->store, key);
+  JsonArray *entries = fd_fhir_get_array (bundle, "entry");
+
+  if (!fd_store_begin (self->store, error))
+    return FALSE;
+
+  for (guint i = 0; entries && i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = fd_fhir_array_object (entries, i);
+      JsonObject *resource = fd_fhir_get_object (entry, "resource");
+      JsonObject *search = fd_fhir_get_object (entry, "search");
+      JsonObject *meta = fd_fhir_get_object (resource, "meta");
+      const char *id = fd_fhir_get_string (resource, "id");
+      const char *version = fd_fhir_get_string (meta, "versionId");
+      const char *updated = fd_fhir_get_string (meta, "lastUpdated");
+      g_autofree char *known = NULL;
+
+      /* Warnings the server adds to a search answer are not data */
+      if (g_strcmp0 (fd_fhir_get_string (search, "mode"), "outcome") == 0)
+        continue;
+
+      if (g_strcmp0 (fd_fhir_get_string (resource, "resourceType"), type) != 0 ||
+          !fd_fhir_check_resource (resource, NULL))
+        {
+          fd_store_rollback (self->store);
+          g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                       _("The server answered a search for %s records with something else"), type);
+          return FALSE;
+        }
+
+      if (updated != NULL && g_strcmp0 (updated, watermark) > 0)
+        {
+          g_free (watermark);
+          watermark = g_strdup (updated);
+        }
+
+      known = fd_store_get_version (self->store, type, id);
+      if (known != NULL && version != NULL && g_str_equal (known, version))
+        {
+          stats->unchanged++;
+          continue;
+        }
+
+      /* Never overwrite a change that is still on its way up */
+      if (fd_store_has_pending_change (self->store, type, id))
+        {
+          stats->held++;
+          continue;
+        }
+
+      if (!fd_store_put (self->store, resource, FD_STORE_ORIGIN_SERVER, error))
+        {
+          fd_store_rollback (self->store);
+          return FALSE;
+        }
+      stats->pulled++;
+    }
+
+  if (watermark != NULL && !fd_store_set_meta (self->store, key, watermark, error))
+    {
+      fd_store_rollback (self->store);
+      return FALSE;
+    }
+
+  stats->pages++;
+  return fd_store_commit (self->store, error);
+}
+
+/* Object */
+
+static void
+fd_sync_engine_finalize (GObject *object)
+{
+  FdSyncEngine *self = (FdSyncEngine *)object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (fd_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+fd_sync_engine_class_init (FdSyncEngineClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fd_sync_engine_finalize;
+}
+
+static void
+fd_sync_engine_init (FdSyncEngine *self)
+{
+  self->page_size = 200;
+}
+
+/**
+ * fd_sync_engine_new:
+ * @store: the station's store
+ * @client: a client for the clinic's server
+ *
+ * Returns: (transfer full): a new engine
+ */
+FdSyncEngine *
+fd_sync_engine_new (FdStore      *store,
+                    FdFhirClient *client)
+{
+  FdSyncEngine *self = g_object_new (FD_TYPE_SYNC_ENGINE, NULL);
+
+  self->store = g_object_ref (store);
+  self->client = g_object_ref (client);
+  return self;
+}
+
+/**
+ * fd_sync_engine_set_page_size:
+ * @self: the engine
+ * @page_size: resources asked for per page
+ */
+void
+fd_sync_engine_set_page_size (FdSyncEngine *self,
+                              guint         page_size)
+{
+  g_return_if_fail (FD_IS_SYNC_ENGINE (self));
+  self->page_size = CLAMP (page_size, 1, 1000);
+}
+
+/**
+ * fd_sync_engine_pull:
+ * @self: the engine
+ * @progress: (nullable) (scope call): told after each page
+ * @user_data: closure for @progress
+ * @stats: (out caller-allocates): what the pull did
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR or #FD_STORE_ERROR
+ *
+ * Downloads every resource type the desk uses, page by page, following the
+ * server's next links. Each page is applied in one transaction together with
+ * the type's watermark, so an interrupted pull resumes where it stopped and
+ * nothing is applied twice. Blocking: run it in a worker thread.
+ *
+ * Returns: %TRUE if every type was pulled
+ */
+gboolean
+fd_sync_engine_pull (FdSyncEngine        *self,
+                     FdSyncProgressFunc   progress,
+                     gpointer             user_data,
+                     FdSyncStats         *stats,
+                     GCancellable        *cancellable,
+                     GError             **error)
+{
+  g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
+
+  memset (stats, 0, sizeof *stats);
+
+  for (guint t = 0; t < G_N_ELEMENTS (pull_types); t++)
+    {
+      const char *type = pull_types[t];
+      g_autofree char *url = first_page (self, type);
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      while (url != NULL)
+        {
+          g_autoptr(JsonObject) bundle = NULL;
+          const char *next;
+
+          /* A server whose links go round in circles must not keep us forever */
+          if (!g_hash_table_add (seen, g_strdup (url)))
+            {
+              g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                           _("The server’s pages of %s records go round in a circle"), type);
+              return FALSE;
+            }
+
+          bundle = fd_fhir_client_get (self->client, url, cancellable, error);
+          if (bundle == NULL)
+            return FALSE;
+          if (g_strcmp0 (fd_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
+            {
+              g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                           _("The server answered a search for %s records with something else"), type);
+              return FALSE;
+            }
+
+          if (!apply_page (self, type, bundle, stats, error))
+            return FALSE;
+          if (progress != NULL)
+            progress (type, stats->pulled, user_data);
+
+          next = next_link (bundle);
+          g_free (url);
+          url = g_strdup (next);
+        }
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "fd-fhir-client.h"
+#include "fd-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint pulled;    /* new or newer versions written to the cache */
+  guint unchanged; /* already cached at that version */
+  guint held;      /* not applied: a change made here waits to go up */
+  guint pages;
+} FdSyncStats;
+
+typedef void (*FdSyncProgressFunc) (const char *type,
+                                    guint       pulled,
+                                    gpointer    user_data);
+
+#define FD_TYPE_SYNC_ENGINE (fd_sync_engine_get_type ())
+G_DECLARE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, FD, SYNC_ENGINE, GObject)
+
+FdSyncEngine *fd_sync_engine_new        (FdStore             *store,
+                                         FdFhirClient        *client);
+void          fd_sync_engine_set_page_size (FdSyncEngine     *self,
+                                            guint             page_size);
+gboolean      fd_sync_engine_pull       (FdSyncEngine        *self,
+                                         FdSyncProgressFunc   progress,
+                                         gpointer             user_data,
+                                         FdSyncStats         *stats,
+                                         GCancellable        *cancellable,
+                                         GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Smoke test of the FHIR test server: starts it on a free port with a tiny
+# Bundle, checks the main REST behaviours with curl, then stops it.
+# Output is TAP; the exit status is non-zero if any check fails.
+set -u
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here" || exit 1
+
+if [ ! -d node_modules ]; then
+  npm ci --no-audit --no-fund >&2 || { echo "Bail out! npm ci failed"; exit 1; }
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && echo "# $2"; }
+check() { # check DESCRIPTION COMMAND...
+  local desc="$1"; shift
+  if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# json FILE EXPRESSION: prints the value of a JS expression over the parsed
+# file (bound to b), e.g. json f 'b.entry.length'.
+json() {
+  node -e 'const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+           const v = eval(process.argv[2]); process.stdout.write(v === undefined ? "" : String(v));' "$1" "$2"
+}
+
+# header FILE NAME: value of a response header from a curl -D dump.
+header() {
+  tr -d '\r' < "$1" | awk -v name="$(echo "$2" | tr 'A-Z' 'a-z')" -F': ' 'tolower($1) == name { print $2 }' | tail -n 1
+}
+
+cat > "$work/seed.json" <<'EOF'
+{"resourceType": "Bundle", "type": "batch", "entry": [
+  {"resource": {"resourceType": "Patient", "id": "smoke-1", "name": [{"family": "Alvarez", "given": ["Ana"]}], "gender": "female", "birthDate": "1981-02-03"},
+   "request": {"method": "PUT", "url": "Patient/smoke-1"}},
+  {"resource": {"resourceType": "Patient", "id": "smoke-2", "name": [{"family": "Brooks", "given": ["Ben"]}], "gender": "male", "birthDate": "1975-06-07"},
+   "request": {"method": "PUT", "url": "Patient/smoke-2"}},
+  {"resource": {"resourceType": "Patient", "id": "smoke-3", "name": [{"family": "Chen", "given": ["Cai"]}], "gender": "other", "birthDate": "2001-10-11"},
+   "request": {"method": "PUT", "url": "Patient/smoke-3"}},
+  {"resource": {"resourceType": "Appointment", "id": "smoke-a1", "status": "booked",
+                "start": "2030-01-07T09:00:00Z", "end": "2030-01-07T09:20:00Z",
+                "participant": [{"actor": {"reference": "Patient/smoke-1"}, "status": "accepted"}]},
+   "request": {"method": "PUT", "url": "Appointment/smoke-a1"}}
+]}
+EOF
+
+# Start the server and read the base URL from its first stdout line.
+coproc SERVER { exec node server.js --port 0 --load "$work/seed.json" 2>"$work/server.log"; }
+server_pid=$SERVER_PID
+line=""
+read -r -t 30 line <&"${SERVER[0]}" || true
+base="${line#listening }"
+if [[ "$line" == listening\ http://127.0.0.1:*/fhir/R4 ]]; then
+  ok "server started: $base"
+else
+  not_ok "server started" "first stdout line: '$line'"
+  sed 's/^/# /' "$work/server.log"
+  echo "1..$n"
+  exit 1
+fi
+
+ct='Content-Type: application/fhir+json'
+
+# /metadata
+curl -s -o "$work/meta.json" "$base/metadata"
+check "metadata is a CapabilityStatement for FHIR 4.0.1" \
+  test "$(json "$work/meta.json" 'b.resourceType + " " + b.fhirVersion')" = "CapabilityStatement 4.0.1"
+
+# Paging: 2 of 3 Patients, then the next link gives the third.
+curl -s -o "$work/page1.json" "$base/Patient?_count=2"
+check "Patient?_count=2 gives 2 entries" test "$(json "$work/page1.json" 'b.entry.length')" = 2
+next="$(json "$work/page1.json" '(b.link.find(l => l.relation === "next") || {}).url')"
+check "first page has a next link" test -n "$next"
+curl -s -o "$work/page2.json" "$next"
+ids="$(json "$work/page1.json" 'b.entry.map(e => e.resource.id).join(" ")') $(json "$work/page2.json" 'b.entry.map(e => e.resource.id).join(" ")')"
+check "next page gives the third Patient" test "$(json "$work/page2.json" 'b.entry.length')" = 1
+check "the two pages hold all three Patients" test "$(echo $ids | tr ' ' '\n' | sort | tr '\n' ' ')" = "smoke-1 smoke-2 smoke-3 "
+check "last page has no next link" test -z "$(json "$work/page2.json" '(b.link.find(l => l.relation === "next") || {}).url')"
+
+# Update-as-create with a client id, then versioned updates.
+code=$(curl -s -o "$work/put1.json" -D "$work/put1.h" -w '%{http_code}' -X PUT -H "$ct" \
+  -d '{"resourceType": "Patient", "id": "smoke-new", "gender": "female"}' "$base/Patient/smoke-new")
+check "PUT of a new Patient answers 200/201 (got $code)" test "$code" = 201 -o "$code" = 200
+check "PUT of a new Patient gives ETag W/\"1\"" test "$(header "$work/put1.h" etag)" = 'W/"1"'
+check "PUT gives a versioned Location" \
+  test "$(header "$work/put1.h" location)" = "$base/Patient/smoke-new/_history/1"
+
+code=$(curl -s -o "$work/put2.json" -D "$work/put2.h" -w '%{http_code}' -X PUT -H "$ct" -H 'If-Match: W/"1"' \
+  -d '{"resourceType": "Patient", "id": "smoke-new", "gender": "male"}' "$base/Patient/smoke-new")
+check "PUT with If-Match W/\"1\" answers 200 (got $code)" test "$code" = 200
+check "PUT with If-Match W/\"1\" gives ETag W/\"2\"" test "$(header "$work/put2.h" etag)" = 'W/"2"'
+
+code=$(curl -s -o "$work/put3.json" -w '%{http_code}' -X PUT -H "$ct" -H 'If-Match: W/"1"' \
+  -d '{"resourceType": "Patient", "id": "smoke-new", "gender": "other"}' "$base/Patient/smoke-new")
+check "stale If-Match W/\"1\" answers 412 (got $code)" test "$code" = 412
+
+curl -s -o "$work/read.json" -D "$work/read.h" "$base/Patient/smoke-new"
+check "read gives version 2 and ETag W/\"2\"" \
+  test "$(json "$work/read.json" 'b.meta.versionId + " " + b.gender') $(header "$work/read.h" etag)" = '2 male W/"2"'
+
+code=$(curl -s -o "$work/bad.json" -w '%{http_code}' -X PUT -H "$ct" \
+  -d '{"resourceType": "Patient", "id": "smoke-bad", "gender": 5}' "$base/Patient/smoke-bad")
+check "invalid Patient answers 400 (got $code)" test "$code" = 400
+check "invalid Patient answer is an OperationOutcome" test "$(json "$work/bad.json" 'b.resourceType')" = OperationOutcome
+
+# Type-level history
+code=$(curl -s -o "$work/hist.json" -w '%{http_code}' "$base/Patient/_history?_since=2000-01-01T00:00:00Z")
+check "Patient/_history answers 200 (got $code)" test "$code" = 200
+check "Patient/_history lists the 5 Patient versions" \
+  test "$(json "$work/hist.json" 'b.type + " " + b.entry.length')" = "history 5"
+check "history is newest first" \
+  test "$(json "$work/hist.json" 'b.entry[0].resource.id + "/" + b.entry[0].resource.meta.versionId')" = "smoke-new/2"
+
+# Stop the server.
+kill -TERM "$server_pid"
+status=""
+for _ in $(seq 1 50); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+  sleep 0.1
+done
+if kill -0 "$server_pid" 2>/dev/null; then
+  not_ok "server exits on SIGTERM"
+else
+  wait "$server_pid"; status=$?
+  check "server exits with status 0 on SIGTERM (got $status)" test "$status" = 0
+fi
+server_pid=""
+
+echo "1..$n"
+if [ "$failed" -ne 0 ]; then
+  echo "# $failed of $n checks failed; server log:"
+  sed 's/^/# /' "$work/server.log"
+  exit 1
+fi
+exit 0
