@@ -257,6 +257,12 @@ cmd_sync (int    argc,
     return fail ("sync", error);
 
   engine = fd_sync_engine_new (store, client);
+
+  /* This desk's changes go up first, so that the pull does not hold them back */
+  if (!fd_sync_engine_push (engine, &stats, NULL, &error))
+    return fail ("sync", error);
+  g_print (_("Pushed %u changes (%u parked, %u in conflict)\n"), stats.pushed, stats.parked, stats.conflicts);
+
   if (!fd_sync_engine_pull (engine, pull_progress_cb, NULL, &stats, NULL, &error))
     {
       if (isatty (STDERR_FILENO))
@@ -271,15 +277,44 @@ cmd_sync (int    argc,
   return EXIT_SUCCESS;
 }
 
+static int
+cmd_outbox (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("outbox", error);
+  entries = fd_store_list_outbox (store, TRUE, &error);
+  if (entries == NULL)
+    return fail ("outbox", error);
+
+  /* One change per line: sequence, state, operation, Type/id, reason if parked */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FdOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s/%s%s%s\n", entry->seq,
+               g_str_equal (entry->state, "parked") ? _("parked") : _("waiting"),
+               entry->op, entry->type, entry->id,
+               entry->error ? "\t" : "", entry->error ? entry->error : "");
+    }
+  return EXIT_SUCCESS;
+}
+
 static void
 usage (void)
 {
-  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
               _("Usage: frontdesk-ctl [--profile NAME] [--data-dir DIR] COMMAND [OPTIONS]"),
               _("seed-demo   build a synthetic demo clinic (--patients N --days D --seed S [--bundle FILE])"),
               _("status      schema version and what the profile holds"),
               _("search      find patients: frontdesk-ctl search QUERY"),
-              _("sync        download the clinic’s records: frontdesk-ctl --server URL sync"),
+              _("sync        send this desk’s changes, then download the clinic’s records (--server URL)"),
+              _("outbox      the changes waiting for the server, and the parked ones with their reason"),
               _("Run “frontdesk-ctl COMMAND --help” for a command’s options."));
 }
 
@@ -300,7 +335,7 @@ main (int    argc,
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_set_summary (context,
-                                _("Commands: seed-demo, status, search, sync"));
+                                _("Commands: seed-demo, status, search, sync, outbox"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("frontdesk-ctl: %s\n", error->message);
@@ -328,6 +363,8 @@ main (int    argc,
     return cmd_search (argc - 1, argv + 1);
   if (g_str_equal (command, "sync"))
     return cmd_sync (argc - 1, argv + 1);
+  if (g_str_equal (command, "outbox"))
+    return cmd_outbox (argc - 1, argv + 1);
 
   g_printerr ("frontdesk-ctl: %s “%s”\n", _("unknown command"), command);
   usage ();

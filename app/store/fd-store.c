@@ -1928,3 +1928,190 @@ fd_store_has_pending_change (FdStore    *self,
   found = query_text (self, "SELECT 1 FROM outbox WHERE type = ?1 AND id = ?2 LIMIT 1", type, id);
   return found != NULL;
 }
+
+void
+fd_outbox_entry_free (FdOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->op);
+  g_free (entry->type);
+  g_free (entry->id);
+  g_free (entry->base_version);
+  g_free (entry->json);
+  g_free (entry->state);
+  g_free (entry->error);
+  g_free (entry->created_at);
+  g_free (entry);
+}
+
+static gpointer
+outbox_entry_from_row (sqlite3_stmt *stmt)
+{
+  FdOutboxEntry *entry = g_new0 (FdOutboxEntry, 1);
+
+  entry->seq = sqlite3_column_int64 (stmt, 0);
+  entry->op = g_strdup (column_text (stmt, 1));
+  entry->type = g_strdup (column_text (stmt, 2));
+  entry->id = g_strdup (column_text (stmt, 3));
+  entry->base_version = g_strdup (column_text (stmt, 4));
+  entry->json = g_strdup (column_text (stmt, 5));
+  entry->state = g_strdup (column_text (stmt, 6));
+  entry->error = g_strdup (column_text (stmt, 7));
+  entry->created_at = g_strdup (column_text (stmt, 8));
+  return entry;
+}
+
+/**
+ * fd_store_list_outbox:
+ * @self: the store
+ * @include_parked: whether to list the parked changes too
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type FdOutboxEntry): the changes
+ *   waiting for the server, in the order they were made
+ */
+GPtrArray *
+fd_store_list_outbox (FdStore   *self,
+                      gboolean   include_parked,
+                      GError   **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_outbox_entry_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT seq, op, type, id, base_version, json, state, error, created_at FROM outbox"
+                  " WHERE state = 'pending' OR ?1 ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, include_parked);
+  if (!collect_rows (self, stmt, outbox_entry_from_row, out, error))
+    return NULL;
+
+  return g_steal_pointer (&out);
+}
+
+/**
+ * fd_store_finish_outbox:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ * @upto_seq: the last outbox entry the server has now applied
+ * @server_resource: (nullable): the resource as the server stored it
+ * @error: return location for an error
+ *
+ * Removes the applied entries. The server's version becomes the cached one
+ * unless a newer change of this desk still waits; then that change is based
+ * on the server's version instead.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_finish_outbox (FdStore     *self,
+                        const char  *type,
+                        const char  *id,
+                        gint64       upto_seq,
+                        JsonObject  *server_resource,
+                        GError     **error)
+{
+  const char *version = fd_fhir_get_string (fd_fhir_get_object (server_resource, "meta"), "versionId");
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM outbox WHERE type = ?1 AND id = ?2 AND seq <= ?3", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, upto_seq);
+  if (!step_done (self, stmt, error))
+    goto failed;
+
+  if (server_resource != NULL)
+    {
+      if (!fd_store_has_pending_change (self, type, id))
+        {
+          if (!put_one (self, server_resource, FD_STORE_ORIGIN_SERVER, error))
+            goto failed;
+        }
+      else
+        {
+          stmt = prepare (self, "UPDATE outbox SET base_version = ?3 WHERE type = ?1 AND id = ?2", error);
+          if (stmt == NULL)
+            goto failed;
+          bind_text (stmt, 1, type);
+          bind_text (stmt, 2, id);
+          bind_text (stmt, 3, version);
+          if (!step_done (self, stmt, error))
+            goto failed;
+          stmt = prepare (self, "UPDATE resource SET version_id = ?3 WHERE type = ?1 AND id = ?2", error);
+          if (stmt == NULL)
+            goto failed;
+          bind_text (stmt, 1, type);
+          bind_text (stmt, 2, id);
+          bind_text (stmt, 3, version);
+          if (!step_done (self, stmt, error))
+            goto failed;
+        }
+    }
+
+  record_change (self, "Outbox", id);
+  return fd_store_commit (self, error);
+
+failed:
+  fd_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * fd_store_park_outbox:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ * @upto_seq: the last outbox entry concerned
+ * @message: why the server did not take the change, in words for the desk
+ * @error: return location for an error
+ *
+ * Sets the entries aside with their reason; the ones behind them go on.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_park_outbox (FdStore     *self,
+                      const char  *type,
+                      const char  *id,
+                      gint64       upto_seq,
+                      const char  *message,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "UPDATE outbox SET state = 'parked', error = ?4"
+                  " WHERE type = ?1 AND id = ?2 AND seq <= ?3 AND state = 'pending'", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, upto_seq);
+  bind_text (stmt, 4, message);
+  if (!step_done (self, stmt, error))
+    goto failed;
+
+  record_change (self, "Outbox", id);
+  return fd_store_commit (self, error);
+
+failed:
+  fd_store_rollback (self);
+  return FALSE;
+}

@@ -49,6 +49,20 @@ typedef struct
   char *display;
 } FdStoreRef;
 
+/* A change made at this desk, waiting for the server */
+typedef struct
+{
+  gint64  seq;
+  char   *op;            /* "create", "update" */
+  char   *type;
+  char   *id;
+  char   *base_version;  /* the server version the change was made on */
+  char   *json;          /* the full resulting resource */
+  char   *state;         /* "pending", "parked" */
+  char   *error;         /* why it is parked, for the desk */
+  char   *created_at;
+} FdOutboxEntry;
+
 #define FD_TYPE_STORE (fd_store_get_type ())
 G_DECLARE_FINAL_TYPE (FdStore, fd_store, FD, STORE, GObject)
 
@@ -130,8 +144,26 @@ gboolean    fd_store_has_pending_change   (FdStore        *self,
                                            const char     *type,
                                            const char     *id);
 
+GPtrArray  *fd_store_list_outbox          (FdStore        *self,
+                                           gboolean        include_parked,
+                                           GError        **error);
+gboolean    fd_store_finish_outbox        (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id,
+                                           gint64          upto_seq,
+                                           JsonObject     *server_resource,
+                                           GError        **error);
+gboolean    fd_store_park_outbox          (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id,
+                                           gint64          upto_seq,
+                                           const char     *message,
+                                           GError        **error);
+void        fd_outbox_entry_free          (FdOutboxEntry  *entry);
+
 void        fd_store_ref_free             (FdStoreRef     *ref);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStoreRef, fd_store_ref_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdOutboxEntry, fd_outbox_entry_free)
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "fd-fhir.h"
 #include "fd-fhir-client.h"
 
 /* The largest answer the station reads: a page of a few hundred resources is
@@ -201,48 +202,74 @@ fd_fhir_client_set_timeout (FdFhirClient *self,
   g_object_set (self->session, "timeout", seconds, NULL);
 }
 
-/**
- * fd_fhir_client_get:
- * @self: the client
- * @path_or_url: a path under the base ("Patient?_count=50") or a paging link
- * @cancellable: (nullable): a cancellable
- * @error: return location for a #FD_SYNC_ERROR
- *
- * A blocking GET, for worker threads and the command-line tool.
- *
- * Returns: (transfer full) (nullable): the JSON object the server answered
- */
-JsonObject *
-fd_fhir_client_get (FdFhirClient  *self,
-                    const char    *path_or_url,
-                    GCancellable  *cancellable,
-                    GError       **error)
+/* The words of the server's OperationOutcome, if it sent one */
+static char *
+outcome_text (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *root, *issue;
+
+  if (body == NULL ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (root, "resourceType", ""), "OperationOutcome") != 0)
+    return NULL;
+  issue = fd_fhir_array_object (fd_fhir_get_array (root, "issue"), 0);
+  if (fd_fhir_get_string (issue, "diagnostics") != NULL)
+    return g_strdup (fd_fhir_get_string (issue, "diagnostics"));
+  return g_strdup (fd_fhir_get_string (fd_fhir_get_object (issue, "details"), "text"));
+}
+
+static JsonObject *
+send (FdFhirClient  *self,
+      const char    *method,
+      const char    *path_or_url,
+      JsonObject    *resource,
+      const char    *if_match_version,
+      GCancellable  *cancellable,
+      GError       **error)
 {
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autofree char *url = NULL;
+  SoupMessageHeaders *headers;
+  guint status;
   JsonNode *root;
-
-  g_return_val_if_fail (FD_IS_FHIR_CLIENT (self), NULL);
 
   url = resolve (self, path_or_url, error);
   if (url == NULL)
     return NULL;
 
-  msg = soup_message_new (SOUP_METHOD_GET, url);
+  msg = soup_message_new (method, url);
   if (msg == NULL)
     {
       g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_BAD_ADDRESS,
                            _("The request address is not valid"));
       return NULL;
     }
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/fhir+json");
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Accept", "application/fhir+json");
   if (self->token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_message_headers_replace (headers, "Authorization", auth);
+    }
+  if (if_match_version != NULL)
+    {
+      g_autofree char *etag = g_strdup_printf ("W/\"%s\"", if_match_version);
+      soup_message_headers_replace (headers, "If-Match", etag);
+    }
+  if (resource != NULL)
+    {
+      g_autofree char *json = fd_fhir_to_string (resource);
+      gsize length = strlen (json);
+      g_autoptr(GBytes) request = g_bytes_new_take (g_steal_pointer (&json), length);
+
+      soup_message_set_request_body_from_bytes (msg, "application/fhir+json", request);
     }
 
   body = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
@@ -256,7 +283,25 @@ fd_fhir_client_get (FdFhirClient  *self,
       return NULL;
     }
 
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+  status = soup_message_get_status (msg);
+  if (status == SOUP_STATUS_PRECONDITION_FAILED || status == SOUP_STATUS_CONFLICT)
+    {
+      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT,
+                           _("Someone else changed this record on the server meanwhile"));
+      return NULL;
+    }
+  if (resource != NULL && (status == SOUP_STATUS_BAD_REQUEST || status == SOUP_STATUS_UNPROCESSABLE_ENTITY ||
+                           status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED ||
+                           status == SOUP_STATUS_GONE))
+    {
+      g_autofree char *why = outcome_text (body);
+
+      g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_REJECTED,
+                   _("The server refused this change (HTTP %u): %s"), status,
+                   why ? why : _("no reason given"));
+      return NULL;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       set_http_error (msg, body, error);
       return NULL;
@@ -288,6 +333,58 @@ fd_fhir_client_get (FdFhirClient  *self,
     }
 
   return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * fd_fhir_client_get:
+ * @self: the client
+ * @path_or_url: a path under the base ("Patient?_count=50") or a paging link
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR
+ *
+ * A blocking GET, for worker threads and the command-line tool.
+ *
+ * Returns: (transfer full) (nullable): the JSON object the server answered
+ */
+JsonObject *
+fd_fhir_client_get (FdFhirClient  *self,
+                    const char    *path_or_url,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_return_val_if_fail (FD_IS_FHIR_CLIENT (self), NULL);
+  return send (self, SOUP_METHOD_GET, path_or_url, NULL, NULL, cancellable, error);
+}
+
+/**
+ * fd_fhir_client_put:
+ * @self: the client
+ * @resource: a resource with its (client-assigned) id
+ * @if_match_version: (nullable): the server version the change was made on;
+ *   %NULL to create
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR; #FD_SYNC_ERROR_CONFLICT on a
+ *   stale version, #FD_SYNC_ERROR_REJECTED when the server refuses the content
+ *
+ * A blocking update-as-create: sent again after a lost reply it creates no
+ * duplicate.
+ *
+ * Returns: (transfer full) (nullable): the resource as the server stored it
+ */
+JsonObject *
+fd_fhir_client_put (FdFhirClient  *self,
+                    JsonObject    *resource,
+                    const char    *if_match_version,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (FD_IS_FHIR_CLIENT (self), NULL);
+
+  path = g_strdup_printf ("%s/%s", fd_fhir_get_string (resource, "resourceType"),
+                          fd_fhir_get_string (resource, "id"));
+  return send (self, SOUP_METHOD_PUT, path, resource, if_match_version, cancellable, error);
 }
 
 /**

@@ -22,6 +22,11 @@ JsonObject   *fd_fhir_client_get            (FdFhirClient  *self,
                                              const char    *path_or_url,
                                              GCancellable  *cancellable,
                                              GError       **error);
+JsonObject   *fd_fhir_client_put            (FdFhirClient  *self,
+                                             JsonObject    *resource,
+                                             const char    *if_match_version,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
 JsonObject   *fd_fhir_client_read_capabilities (FdFhirClient *self,
                                                 GCancellable *cancellable,
                                                 GError      **error);

@@ -140,6 +140,163 @@ apply_page (FdSyncEngine  *self,
   return fd_store_commit (self->store, error);
 }
 
+/* Push */
+
+typedef struct
+{
+  const char *type;
+  const char *id;
+  const char *op;            /* of the first change: a create stays a create */
+  const char *base_version;  /* of the first change */
+  const char *json;          /* of the last change: the result of them all */
+  gint64      last_seq;
+  guint       rank;
+  guint       order;
+} Group;
+
+static guint
+type_rank (const char *type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (pull_types); i++)
+    if (g_str_equal (type, pull_types[i]))
+      return i;
+  return G_N_ELEMENTS (pull_types);
+}
+
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b)
+{
+  const Group *x = *(const Group * const *) a;
+  const Group *y = *(const Group * const *) b;
+
+  /* Referenced resources first, then in the order the desk made them */
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static JsonNode *
+without_meta (JsonObject *resource)
+{
+  g_autofree char *json = fd_fhir_to_string (resource);
+  g_autoptr(JsonObject) copy = fd_fhir_parse (json, -1, NULL);
+  JsonNode *node;
+
+  if (copy == NULL)
+    return NULL;
+  json_object_remove_member (copy, "meta");
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, copy);
+  return node;
+}
+
+/* Whether the server already holds exactly this change: its reply was lost */
+static gboolean
+same_content (JsonObject *a,
+              JsonObject *b)
+{
+  g_autoptr(JsonNode) x = without_meta (a);
+  g_autoptr(JsonNode) y = without_meta (b);
+
+  return x != NULL && y != NULL && json_node_equal (x, y);
+}
+
+static GPtrArray *
+squash (GPtrArray *entries)
+{
+  g_autoptr(GHashTable) by_resource = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GPtrArray *groups = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FdOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *key = g_strdup_printf ("%s/%s", entry->type, entry->id);
+      Group *group = g_hash_table_lookup (by_resource, key);
+
+      if (group == NULL)
+        {
+          group = g_new0 (Group, 1);
+          group->type = entry->type;
+          group->id = entry->id;
+          group->op = entry->op;
+          group->base_version = entry->base_version;
+          group->rank = type_rank (entry->type);
+          group->order = groups->len;
+          g_ptr_array_add (groups, group);
+          g_hash_table_insert (by_resource, g_steal_pointer (&key), group);
+        }
+      group->json = entry->json;
+      group->last_seq = entry->seq;
+    }
+
+  g_ptr_array_sort (groups, compare_groups);
+  return groups;
+}
+
+/* Sends one resource's changes; %FALSE only when the server cannot be used now */
+static gboolean
+push_group (FdSyncEngine  *self,
+            Group         *group,
+            FdSyncStats   *stats,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) resource = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+  const char *if_match = NULL;
+
+  resource = fd_fhir_parse (group->json, -1, &local_error);
+  if (resource == NULL)
+    return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
+                                 local_error->message, error);
+
+  if (g_strcmp0 (group->op, "create") != 0)
+    if_match = group->base_version;
+
+  stored = fd_fhir_client_put (self->client, resource, if_match, cancellable, &local_error);
+  if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s", group->type, group->id);
+      g_autoptr(JsonObject) current = fd_fhir_client_get (self->client, path, cancellable, NULL);
+
+      if (current != NULL && same_content (current, resource))
+        {
+          stored = g_steal_pointer (&current);
+          g_clear_error (&local_error);
+        }
+      else
+        {
+          stats->conflicts++;
+          g_debug ("Conflict on %s/%s", group->type, group->id);
+          return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
+                                       _("Someone else changed this record on the server meanwhile; "
+                                         "it waits for a person to choose which version to keep"),
+                                       error);
+        }
+    }
+
+  if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_REJECTED))
+    {
+      stats->parked++;
+      g_debug ("Parked %s/%s", group->type, group->id);
+      return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
+                                   local_error->message, error);
+    }
+
+  if (stored == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (!fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, stored, error))
+    return FALSE;
+  stats->pushed++;
+  return TRUE;
+}
+
 /* Object */
 
 static void
@@ -194,6 +351,46 @@ fd_sync_engine_set_page_size (FdSyncEngine *self,
 {
   g_return_if_fail (FD_IS_SYNC_ENGINE (self));
   self->page_size = CLAMP (page_size, 1, 1000);
+}
+
+/**
+ * fd_sync_engine_push:
+ * @self: the engine
+ * @stats: (out caller-allocates): what the push did
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR or #FD_STORE_ERROR
+ *
+ * Sends the outbox: the changes of each resource squashed into one PUT with
+ * the station's id (a create and its updates are one create), referenced
+ * resources first, updates with If-Match on the version they were made on.
+ * A change the server refuses is parked with its reason and never blocks the
+ * ones behind it; a lost reply is recognised and not sent twice. Blocking.
+ *
+ * Returns: %TRUE if the outbox was worked through; %FALSE when the server
+ *   cannot be used now (the changes stay and go with the next push)
+ */
+gboolean
+fd_sync_engine_push (FdSyncEngine  *self,
+                     FdSyncStats   *stats,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+
+  g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
+
+  memset (stats, 0, sizeof *stats);
+  entries = fd_store_list_outbox (self->store, FALSE, error);
+  if (entries == NULL)
+    return FALSE;
+
+  groups = squash (entries);
+  for (guint i = 0; i < groups->len; i++)
+    if (!push_group (self, g_ptr_array_index (groups, i), stats, cancellable, error))
+      return FALSE;
+
+  return TRUE;
 }
 
 /**

@@ -12,6 +12,9 @@ typedef struct
   guint unchanged; /* already cached at that version */
   guint held;      /* not applied: a change made here waits to go up */
   guint pages;
+  guint pushed;    /* local changes the server took */
+  guint parked;    /* local changes the server refused, set aside with the reason */
+  guint conflicts; /* local changes made on a version someone else changed since */
 } FdSyncStats;
 
 typedef void (*FdSyncProgressFunc) (const char *type,
@@ -28,6 +31,11 @@ void          fd_sync_engine_set_page_size (FdSyncEngine     *self,
 gboolean      fd_sync_engine_pull       (FdSyncEngine        *self,
                                          FdSyncProgressFunc   progress,
                                          gpointer             user_data,
+                                         FdSyncStats         *stats,
+                                         GCancellable        *cancellable,
+                                         GError             **error);
+
+gboolean      fd_sync_engine_push       (FdSyncEngine        *self,
                                          FdSyncStats         *stats,
                                          GCancellable        *cancellable,
                                          GError             **error);

@@ -15,6 +15,8 @@ typedef enum
   FD_SYNC_ERROR_SERVER,        /* any other answer that is not a success */
   FD_SYNC_ERROR_MALFORMED,     /* the answer is not the FHIR JSON it should be */
   FD_SYNC_ERROR_NOT_FHIR,      /* the address does not serve FHIR R4 */
+  FD_SYNC_ERROR_CONFLICT,      /* 409 or 412: changed on the server meanwhile */
+  FD_SYNC_ERROR_REJECTED,      /* 400, 422...: the server will never take this */
 } FdSyncError;
 
 GQuark fd_sync_error_quark (void);

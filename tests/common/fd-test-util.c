@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
 
+#include <libsoup/soup.h>
+
+#include "fd-fhir.h"
 #include "fd-test-util.h"
 
 char *
@@ -91,4 +97,102 @@ fd_test_iterate (void)
         g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts tests/fhir-server on a free port, loaded with @bundle_path (or
+ * empty); returns the process and sets @url to its FHIR base */
+GSubprocess *
+fd_test_start_fhir_server (const char  *bundle_path,
+                           char       **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fhir-server", "server.js", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *server;
+
+  /* A failed assertion must not leave the server running */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (bundle_path != NULL)
+    server = g_subprocess_launcher_spawn (launcher, &error, "node", script, "--port", "0",
+                                          "--load", bundle_path, NULL);
+  else
+    server = g_subprocess_launcher_spawn (launcher, &error, "node", script, "--port", "0", NULL);
+  g_assert_no_error (error);
+
+  /* The server prints one line once it listens */
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening "));
+  *url = g_strdup (line + strlen ("listening "));
+
+  return server;
+}
+
+void
+fd_test_stop_fhir_server (GSubprocess *server)
+{
+  if (server == NULL)
+    return;
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+  g_object_unref (server);
+}
+
+/* A PUT straight to the server, as another desk would make it; returns the
+ * server's version */
+char *
+fd_test_put_on_server (const char *server_url,
+                       JsonObject *resource,
+                       const char *if_match)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/%s/%s", server_url,
+                                          fd_fhir_get_string (resource, "resourceType"),
+                                          fd_fhir_get_string (resource, "id"));
+  g_autofree char *json = fd_fhir_to_string (resource);
+  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonObject) stored = NULL;
+
+  if (if_match != NULL)
+    {
+      g_autofree char *etag = g_strdup_printf ("W/\"%s\"", if_match);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "If-Match", etag);
+    }
+  soup_message_set_request_body_from_bytes (msg, "application/fhir+json", body);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
+  stored = fd_fhir_parse (g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+  return g_strdup (fd_fhir_get_string (fd_fhir_get_object (stored, "meta"), "versionId"));
+}
+
+/* A GET straight from the server; NULL when it answers with an error */
+JsonObject *
+fd_test_get_from_server (const char *server_url,
+                         const char *path)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/%s", server_url, path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) answer = soup_session_send_and_read (session, msg, NULL, &error);
+
+  g_assert_no_error (error);
+  if (soup_message_get_status (msg) >= 300)
+    return NULL;
+  return fd_fhir_parse (g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL);
 }

@@ -14,5 +14,13 @@ FdStore *fd_test_seeded_store  (const char *dir,
                                 const GDate *today);
 char    *fd_test_file_checksum (const char *path);
 void     fd_test_iterate       (void);
+GSubprocess *fd_test_start_fhir_server (const char *bundle_path,
+                                        char      **url);
+void     fd_test_stop_fhir_server (GSubprocess *server);
+char    *fd_test_put_on_server (const char *server_url,
+                                JsonObject *resource,
+                                const char *if_match);
+JsonObject *fd_test_get_from_server (const char *server_url,
+                                     const char *path);
 
 G_END_DECLS

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Downloading the demo clinic from a real FHIR server (tests/fhir-server). */
-#include <libsoup/soup.h>
 #include <locale.h>
 
 #include "fd-fhir.h"
@@ -31,11 +30,8 @@ start_server (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *bundle = g_build_filename (work_dir, "clinic.json", NULL);
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fhir-server", "server.js", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (bundle);
   g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *line = NULL;
   FdDemoOptions options;
 
   fd_demo_options_init (&options);
@@ -51,17 +47,7 @@ start_server (void)
   g_assert_true (fd_demo_clinic_write_bundle (&options, G_OUTPUT_STREAM (out), &error));
   g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
 
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                             "node", script, "--port", "0", "--load", bundle, NULL);
-  g_assert_no_error (error);
-
-  /* The server prints one line once it listens */
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening "));
-  server_url = g_strdup (line + strlen ("listening "));
+  server = fd_test_start_fhir_server (bundle, &server_url);
 }
 
 /* A copy to edit, without the server's meta */
@@ -137,25 +123,6 @@ test_first_sync (void)
 }
 
 static void
-put_on_server (JsonObject *resource)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strdup_printf ("%s/%s/%s", server_url,
-                                          fd_fhir_get_string (resource, "resourceType"),
-                                          fd_fhir_get_string (resource, "id"));
-  g_autofree char *json = fd_fhir_to_string (resource);
-  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
-  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
-  g_autoptr(GBytes) answer = NULL;
-
-  soup_message_set_request_body_from_bytes (msg, "application/fhir+json", body);
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), <, 300);
-}
-
-static void
 test_change_reaches_second_desk (void)
 {
   g_autoptr(GError) error = NULL;
@@ -178,7 +145,7 @@ test_change_reaches_second_desk (void)
   patient = fd_store_get (store, "Patient", id, &error);
   edited = copy_for_server (patient);
   json_object_set_string_member (fd_fhir_patient_name (edited), "family", "Quintero-Obregón");
-  put_on_server (edited);
+  g_free (fd_test_put_on_server (server_url, edited, NULL));
 
   g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
   g_assert_no_error (error);
@@ -216,7 +183,7 @@ test_local_change_held (void)
   /* Meanwhile the server gets another version */
   theirs = copy_for_server (mine);
   json_object_set_string_member (theirs, "gender", "unknown");
-  put_on_server (theirs);
+  g_free (fd_test_put_on_server (server_url, theirs, NULL));
 
   /* The pull does not overwrite the waiting change */
   g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
@@ -300,9 +267,7 @@ main (int argc, char **argv)
 
   ret = g_test_run ();
 
-  g_subprocess_send_signal (server, SIGTERM);
-  g_subprocess_wait (server, NULL, NULL);
-  g_clear_object (&server);
+  fd_test_stop_fhir_server (g_steal_pointer (&server));
   g_clear_pointer (&expected, g_hash_table_unref);
   g_free (server_url);
   fd_test_remove_dir (work_dir);
