@@ -2115,3 +2115,43 @@ failed:
   fd_store_rollback (self);
   return FALSE;
 }
+
+/**
+ * fd_store_emit_changed:
+ * @self: the store
+ * @type: the resource type that changed
+ * @ids: (array zero-terminated=1): the ids
+ *
+ * Announces a change that another connection to the same database committed,
+ * such as a download by a worker thread. Call it on the thread that opened
+ * @self.
+ */
+void
+fd_store_emit_changed (FdStore            *self,
+                       const char         *type,
+                       const char * const *ids)
+{
+  g_return_if_fail (FD_IS_STORE (self));
+  g_signal_emit (self, signals[CHANGED], 0, type, ids);
+}
+
+/**
+ * fd_store_count_outbox:
+ * @self: the store
+ * @pending: (out): changes waiting for the server
+ * @parked: (out): changes the server refused, or in conflict
+ * @error: return location for an error
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_count_outbox (FdStore  *self,
+                       gint64   *pending,
+                       gint64   *parked,
+                       GError  **error)
+{
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  return query_int (self, "SELECT count(*) FROM outbox WHERE state = 'pending'", pending, error) &&
+         query_int (self, "SELECT count(*) FROM outbox WHERE state = 'parked'", parked, error);
+}

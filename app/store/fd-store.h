@@ -131,6 +131,9 @@ gboolean    fd_store_get_patient_balance  (FdStore        *self,
                                            FdMoney        *out,
                                            GError        **error);
 
+void        fd_store_emit_changed         (FdStore        *self,
+                                           const char     *type,
+                                           const char * const *ids);
 char       *fd_store_get_meta             (FdStore        *self,
                                            const char     *key);
 gboolean    fd_store_set_meta             (FdStore        *self,
@@ -144,6 +147,10 @@ gboolean    fd_store_has_pending_change   (FdStore        *self,
                                            const char     *type,
                                            const char     *id);
 
+gboolean    fd_store_count_outbox         (FdStore        *self,
+                                           gint64         *pending,
+                                           gint64         *parked,
+                                           GError        **error);
 GPtrArray  *fd_store_list_outbox          (FdStore        *self,
                                            gboolean        include_parked,
                                            GError        **error);

@@ -168,6 +168,30 @@ fd_fhir_client_new (const char  *base_url,
   return g_steal_pointer (&self);
 }
 
+/**
+ * fd_fhir_client_copy:
+ * @self: a client
+ *
+ * A session belongs to the thread that uses it: each worker gets its own
+ * client with the same address, credentials and time limit.
+ *
+ * Returns: (transfer full): a new client
+ */
+FdFhirClient *
+fd_fhir_client_copy (FdFhirClient *self)
+{
+  FdFhirClient *copy;
+  guint timeout;
+
+  g_return_val_if_fail (FD_IS_FHIR_CLIENT (self), NULL);
+
+  copy = fd_fhir_client_new (self->base_url, NULL);
+  fd_fhir_client_set_token (copy, self->token);
+  g_object_get (self->session, "timeout", &timeout, NULL);
+  fd_fhir_client_set_timeout (copy, timeout);
+  return copy;
+}
+
 const char *
 fd_fhir_client_get_base_url (FdFhirClient *self)
 {

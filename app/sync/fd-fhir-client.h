@@ -13,6 +13,7 @@ G_DECLARE_FINAL_TYPE (FdFhirClient, fd_fhir_client, FD, FHIR_CLIENT, GObject)
 
 FdFhirClient *fd_fhir_client_new            (const char    *base_url,
                                              GError       **error);
+FdFhirClient *fd_fhir_client_copy           (FdFhirClient  *self);
 const char   *fd_fhir_client_get_base_url   (FdFhirClient  *self);
 void          fd_fhir_client_set_token      (FdFhirClient  *self,
                                              const char    *bearer_token);

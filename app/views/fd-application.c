@@ -19,7 +19,9 @@ struct _FdApplication
 
   char           *profile;
   char           *data_dir;
+  char           *server_url;
   FdStore        *store;
+  FdSyncService  *sync_service;
   GError         *store_error;
 };
 
@@ -28,6 +30,7 @@ G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "profile", 'p', 0, G_OPTION_ARG_STRING, NULL, N_("Station profile to open (default: “default”)"), N_("NAME") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder that holds the station profiles"), N_("DIR") },
+  { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Address of the clinic’s FHIR R4 server (or FRONTDESK_SERVER_URL)"), N_("URL") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -103,6 +106,41 @@ window_mapped_cb (GtkWidget    *window,
                     G_CALLBACK (first_frame_painted_cb), app);
 }
 
+/* The server comes from --server, then FRONTDESK_SERVER_URL, then the settings */
+static void
+start_sync (FdApplication *self)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(FdFhirClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup (self->server_url);
+  guint interval = 15;
+
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  if (schema != NULL)
+    settings = g_settings_new (APP_ID);
+  if (url == NULL)
+    url = g_strdup (g_getenv ("FRONTDESK_SERVER_URL"));
+  if (url == NULL && settings != NULL)
+    url = g_settings_get_string (settings, "server-url");
+  if (settings != NULL)
+    interval = g_settings_get_uint (settings, "pull-interval");
+  if (url == NULL || *url == '\0')
+    return;
+
+  client = fd_fhir_client_new (url, &error);
+  if (client == NULL)
+    {
+      g_warning ("The clinic server address is not usable: %s", error->message);
+      return;
+    }
+  fd_fhir_client_set_token (client, g_getenv ("FRONTDESK_SERVER_TOKEN"));
+
+  self->sync_service = fd_sync_service_new (self->store, client);
+  fd_sync_service_set_interval (self->sync_service, interval);
+}
+
 static int
 fd_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -117,6 +155,7 @@ fd_application_handle_local_options (GApplication *app,
 
   g_variant_dict_lookup (options, "profile", "s", &self->profile);
   g_variant_dict_lookup (options, "data-dir", "^ay", &self->data_dir);
+  g_variant_dict_lookup (options, "server", "s", &self->server_url);
 
   return -1;
 }
@@ -134,8 +173,13 @@ fd_application_startup (GApplication *app)
 
   self->store = fd_store_open_profile (self->data_dir, self->profile, &self->store_error);
   if (self->store == NULL)
-    g_warning ("The station database could not be opened (%s)",
-               g_quark_to_string (self->store_error->domain));
+    {
+      g_warning ("The station database could not be opened (%s)",
+                 g_quark_to_string (self->store_error->domain));
+      return;
+    }
+
+  start_sync (self);
 }
 
 static void
@@ -148,6 +192,11 @@ fd_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = GTK_WINDOW (fd_window_new (self, self->store, self->store_error));
+      if (self->sync_service != NULL)
+        {
+          fd_window_set_sync_service (FD_WINDOW (window), self->sync_service);
+          fd_sync_service_start (self->sync_service);
+        }
       if (g_getenv ("FRONTDESK_BENCH_STARTUP") != NULL)
         g_signal_connect (window, "map", G_CALLBACK (window_mapped_cb), self);
     }
@@ -160,8 +209,10 @@ fd_application_finalize (GObject *object)
 {
   FdApplication *self = (FdApplication *)object;
 
+  g_clear_object (&self->sync_service);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
+  g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->profile, g_free);
   g_clear_pointer (&self->data_dir, g_free);
 

@@ -20,6 +20,9 @@ struct _FdWindow
   AdwApplicationWindow  parent_instance;
 
   FdStore              *store;
+  FdSyncService        *sync_service;
+  gulong                sync_state_id;
+  gulong                outbox_changed_id;
   GSettings            *settings;
   GListStore           *results;
   GtkSingleSelection   *selection;
@@ -152,15 +155,110 @@ open_result (FdWindow *self,
 static void
 set_sync_status (FdWindow *self)
 {
-  const char *status = _("Standalone — no clinic server");
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_autofree char *status = NULL;
+  const char *icon = "network-offline-symbolic";
+  gint64 pending = 0, parked = 0;
+
+  if (self->sync_service == NULL)
+    {
+      status = g_strdup (_("Standalone — no clinic server"));
+      g_string_append (detail, _("This station is not connected to a clinic server. "
+                                 "Everything is kept in this station’s own database."));
+    }
+  else
+    {
+      FdSyncService *service = self->sync_service;
+      GDateTime *last_sync = fd_sync_service_get_last_sync (service);
+      GDateTime *offline_since = fd_sync_service_get_offline_since (service);
+      const char *last_error = fd_sync_service_get_last_error (service);
+
+      if (self->store != NULL)
+        fd_store_count_outbox (self->store, &pending, &parked, NULL);
+
+      if (offline_since != NULL)
+        {
+          g_autofree char *since = fd_time_format_short (offline_since);
+
+          if (pending > 0)
+            /* Translators: "Offline since 10:42 — 7 changes waiting" */
+            status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Offline since %s — %u change waiting",
+                                                   "Offline since %s — %u changes waiting", (gulong) pending),
+                                      since, (guint) pending);
+          else
+            status = g_strdup_printf (_("Offline since %s"), since);
+        }
+      else if (last_sync == NULL && fd_sync_service_get_busy (service))
+        {
+          status = g_strdup (_("Downloading the clinic’s records…"));
+          icon = "emblem-synchronizing-symbolic";
+        }
+      else if (last_sync == NULL)
+        status = g_strdup (last_error ? _("Not synced — see why") : _("Connecting to the clinic server…"));
+      else
+        {
+          g_autofree char *when = fd_time_format_short (last_sync);
+
+          icon = fd_sync_service_get_busy (service) ? "emblem-synchronizing-symbolic" : "network-server-symbolic";
+          if (pending > 0)
+            /* Translators: "Online · synced 10:42 · 3 waiting" */
+            status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Online · synced %s · %u waiting",
+                                                   "Online · synced %s · %u waiting", (gulong) pending),
+                                      when, (guint) pending);
+          else
+            status = g_strdup_printf (_("Online · synced %s"), when);
+        }
+
+      g_string_append_printf (detail, _("Clinic server: %s"), fd_sync_service_get_server_url (service));
+      if (last_sync != NULL)
+        {
+          g_autofree char *when = fd_time_format_short (last_sync);
+          g_string_append_c (detail, '\n');
+          g_string_append_printf (detail, _("Last successful sync: %s"), when);
+        }
+      if (pending > 0)
+        {
+          g_string_append_c (detail, '\n');
+          g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE, "%u change made here waits for the server",
+                                                       "%u changes made here wait for the server", (gulong) pending),
+                                  (guint) pending);
+        }
+      if (parked > 0)
+        {
+          g_string_append_c (detail, '\n');
+          g_string_append_printf (detail, g_dngettext (GETTEXT_PACKAGE, "%u change needs attention (frontdesk-ctl outbox)",
+                                                       "%u changes need attention (frontdesk-ctl outbox)", (gulong) parked),
+                                  (guint) parked);
+        }
+      if (last_error != NULL)
+        {
+          g_string_append_c (detail, '\n');
+          g_string_append (detail, last_error);
+        }
+    }
 
   /* The status is the truth about this desk: never cut it short */
   gtk_label_set_label (self->sync_label, status);
   gtk_label_set_width_chars (self->sync_label, (int) g_utf8_strlen (status, -1));
-  gtk_label_set_label (self->sync_detail_label,
-                       _("This station is not connected to a clinic server. "
-                         "Everything is kept in this station’s own database."));
-  gtk_image_set_from_icon_name (self->sync_icon, "network-offline-symbolic");
+  gtk_label_set_label (self->sync_detail_label, detail->str);
+  gtk_image_set_from_icon_name (self->sync_icon, icon);
+}
+
+static void
+sync_state_changed_cb (FdWindow *self)
+{
+  set_sync_status (self);
+}
+
+static void
+outbox_changed_cb (FdStore            *store,
+                   const char         *type,
+                   const char * const *ids,
+                   FdWindow           *self)
+{
+  /* The count of waiting changes moves with every change made offline */
+  if (self->sync_service != NULL)
+    set_sync_status (self);
 }
 
 /* Callbacks */
@@ -358,6 +456,11 @@ fd_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
+  if (self->sync_service != NULL)
+    g_clear_signal_handler (&self->sync_state_id, self->sync_service);
+  g_clear_object (&self->sync_service);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->outbox_changed_id, self->store);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (fd_window_parent_class)->dispose (object);
@@ -487,6 +590,7 @@ fd_window_new (FdApplication *application,
     }
 
   self->store = g_object_ref (store);
+  self->outbox_changed_id = g_signal_connect (store, "changed", G_CALLBACK (outbox_changed_cb), self);
   g_object_set (self->checkin_view, "store", store, NULL);
   g_object_set (self->calendar_view, "store", store, NULL);
   g_object_set (self->chartprep_view, "store", store, NULL);
@@ -534,4 +638,26 @@ fd_window_get_search_results (FdWindow *self)
 {
   g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
   return G_LIST_MODEL (self->results);
+}
+
+/**
+ * fd_window_set_sync_service:
+ * @self: the window
+ * @service: (nullable): the service that syncs this station, %NULL when standalone
+ *
+ * The header's status area follows @service.
+ */
+void
+fd_window_set_sync_service (FdWindow      *self,
+                            FdSyncService *service)
+{
+  g_return_if_fail (FD_IS_WINDOW (self));
+
+  if (self->sync_service != NULL)
+    g_clear_signal_handler (&self->sync_state_id, self->sync_service);
+  g_set_object (&self->sync_service, service);
+  if (service != NULL)
+    self->sync_state_id = g_signal_connect_swapped (service, "state-changed",
+                                                    G_CALLBACK (sync_state_changed_cb), self);
+  set_sync_status (self);
 }

@@ -5,6 +5,7 @@
 
 #include "fd-application.h"
 #include "fd-store.h"
+#include "fd-sync-service.h"
 
 G_BEGIN_DECLS
 
@@ -17,5 +18,7 @@ FdWindow   *fd_window_new              (FdApplication *application,
 void        fd_window_open_patient     (FdWindow      *self,
                                         const char    *patient_id);
 GListModel *fd_window_get_search_results (FdWindow    *self);
+void        fd_window_set_sync_service (FdWindow      *self,
+                                        FdSyncService *service);
 
 G_END_DECLS

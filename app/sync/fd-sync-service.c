@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "FdSyncService"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fd-sync-engine.h"
+#include "fd-sync-service.h"
+
+#define BACKOFF_MAX_SECONDS 60
+#define PUSH_DELAY_MS 300
+
+/* Keeps the station in step with the server: runs the sync engine in a
+ * worker thread on a schedule, as soon as the desk changes something, and
+ * when the network comes back; backs off while the server is unreachable.
+ * The main thread only ever sees state changes. */
+struct _FdSyncService
+{
+  GObject          parent_instance;
+
+  FdStore         *store;
+  FdFhirClient    *client;
+  GCancellable    *cancellable;
+  GNetworkMonitor *monitor;
+  gulong           network_id;
+  gulong           store_changed_id;
+  guint            timeout_id;
+  guint            interval;
+  guint            failures;
+
+  GDateTime       *offline_since;
+  GDateTime       *last_sync;
+  char            *last_error;
+  guint            first_sync_count;
+
+  guint            started : 1;
+  guint            running : 1;
+  guint            again : 1;
+  guint            online : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FdSyncService, fd_sync_service, G_TYPE_OBJECT)
+
+enum {
+  STATE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void schedule (FdSyncService *self, guint milliseconds);
+
+/* Worker */
+
+typedef struct
+{
+  char         *store_path;
+  FdFhirClient *client;
+  FdStore      *main_store;
+  GMainContext *main_context;
+  FdSyncStats   pushed;
+  FdSyncStats   pulled;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->store_path);
+  g_clear_object (&job->client);
+  g_clear_object (&job->main_store);
+  g_clear_pointer (&job->main_context, g_main_context_unref);
+  g_free (job);
+}
+
+typedef struct
+{
+  FdStore *store;
+  char    *type;
+  GStrv    ids;
+} Forward;
+
+static gboolean
+forward_changes_cb (gpointer data)
+{
+  Forward *forward = data;
+
+  fd_store_emit_changed (forward->store, forward->type, (const char * const *) forward->ids);
+  g_object_unref (forward->store);
+  g_free (forward->type);
+  g_strfreev (forward->ids);
+  g_free (forward);
+  return G_SOURCE_REMOVE;
+}
+
+/* The worker's connection commits; the views listen on the main one */
+static void
+worker_store_changed_cb (FdStore            *worker_store,
+                         const char         *type,
+                         const char * const *ids,
+                         Job                *job)
+{
+  Forward *forward = g_new0 (Forward, 1);
+
+  forward->store = g_object_ref (job->main_store);
+  forward->type = g_strdup (type);
+  forward->ids = g_strdupv ((char **) ids);
+  g_main_context_invoke (job->main_context, forward_changes_cb, forward);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(FdSyncEngine) engine = NULL;
+
+  store = fd_store_open (job->store_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_signal_connect (store, "changed", G_CALLBACK (worker_store_changed_cb), job);
+
+  engine = fd_sync_engine_new (store, job->client);
+  if (!fd_sync_engine_push (engine, &job->pushed, cancellable, &error) ||
+      !fd_sync_engine_pull (engine, NULL, NULL, &job->pulled, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Main thread */
+
+static gboolean
+is_outage (const GError *error)
+{
+  return g_error_matches (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK) ||
+         g_error_matches (error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER);
+}
+
+static void
+sync_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(FdSyncService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Job *job = g_task_get_task_data (G_TASK (result));
+
+  self->running = FALSE;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (self->last_sync == NULL)
+        self->first_sync_count = job->pulled.pulled;
+      g_clear_pointer (&self->last_sync, g_date_time_unref);
+      self->last_sync = g_date_time_new_now_local ();
+      g_clear_pointer (&self->offline_since, g_date_time_unref);
+      g_clear_pointer (&self->last_error, g_free);
+      self->online = TRUE;
+      self->failures = 0;
+      g_debug ("Synced: %u pushed, %u pulled", job->pushed.pushed, job->pulled.pulled);
+      schedule (self, self->again ? 0 : self->interval * 1000);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  else
+    {
+      guint delay;
+
+      g_free (self->last_error);
+      self->last_error = g_strdup (error->message);
+      if (is_outage (error))
+        {
+          self->online = FALSE;
+          if (self->offline_since == NULL)
+            self->offline_since = g_date_time_new_now_local ();
+        }
+      self->failures = MIN (self->failures + 1, 16);
+
+      /* 2, 4, 8... seconds up to a minute, each somewhere between half and all of it */
+      delay = MIN (BACKOFF_MAX_SECONDS, 1u << self->failures) * 1000;
+      delay = delay / 2 + (guint) g_random_int_range (0, (gint32) (delay / 2) + 1);
+      g_debug ("Sync failed (%s); next try in %u ms", g_quark_to_string (error->domain), delay);
+      schedule (self, delay);
+    }
+
+  self->again = FALSE;
+  g_signal_emit (self, signals[STATE_CHANGED], 0);
+}
+
+static void
+run (FdSyncService *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  if (self->running)
+    {
+      self->again = TRUE;
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->store_path = g_strdup (fd_store_get_path (self->store));
+  job->client = fd_fhir_client_copy (self->client);
+  job->main_store = g_object_ref (self->store);
+  job->main_context = g_main_context_ref_thread_default ();
+
+  self->running = TRUE;
+  g_signal_emit (self, signals[STATE_CHANGED], 0);
+
+  task = g_task_new (self, self->cancellable, sync_done_cb, g_object_ref (self));
+  g_task_set_source_tag (task, run);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  FdSyncService *self = user_data;
+
+  self->timeout_id = 0;
+  run (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (FdSyncService *self,
+          guint          milliseconds)
+{
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  self->timeout_id = g_timeout_add (milliseconds, timeout_cb, self);
+}
+
+static void
+network_changed_cb (GNetworkMonitor *monitor,
+                    gboolean         available,
+                    FdSyncService   *self)
+{
+  /* The network is back: do not wait for the backoff */
+  if (available && !self->online)
+    schedule (self, 0);
+}
+
+static void
+store_changed_cb (FdStore            *store,
+                  const char         *type,
+                  const char * const *ids,
+                  FdSyncService      *self)
+{
+  gint64 pending = 0, parked = 0;
+
+  /* A change made here goes up at once (after a breath, to batch a burst) */
+  if (self->started && !self->running && fd_store_count_outbox (store, &pending, &parked, NULL) && pending > 0)
+    schedule (self, PUSH_DELAY_MS);
+}
+
+static void
+fd_sync_service_dispose (GObject *object)
+{
+  FdSyncService *self = (FdSyncService *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->monitor != NULL)
+    g_clear_signal_handler (&self->network_id, self->monitor);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+
+  G_OBJECT_CLASS (fd_sync_service_parent_class)->dispose (object);
+}
+
+static void
+fd_sync_service_finalize (GObject *object)
+{
+  FdSyncService *self = (FdSyncService *)object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->offline_since, g_date_time_unref);
+  g_clear_pointer (&self->last_sync, g_date_time_unref);
+  g_clear_pointer (&self->last_error, g_free);
+
+  G_OBJECT_CLASS (fd_sync_service_parent_class)->finalize (object);
+}
+
+static void
+fd_sync_service_class_init (FdSyncServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fd_sync_service_dispose;
+  object_class->finalize = fd_sync_service_finalize;
+
+  /**
+   * FdSyncService::state-changed:
+   *
+   * Emitted when a sync starts or ends, on the main thread.
+   */
+  signals[STATE_CHANGED] =
+    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+fd_sync_service_init (FdSyncService *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->interval = 15;
+}
+
+/**
+ * fd_sync_service_new:
+ * @store: the station's store (its main-thread connection)
+ * @client: the server's client
+ *
+ * Returns: (transfer full): a service, idle until fd_sync_service_start()
+ */
+FdSyncService *
+fd_sync_service_new (FdStore      *store,
+                     FdFhirClient *client)
+{
+  FdSyncService *self = g_object_new (FD_TYPE_SYNC_SERVICE, NULL);
+
+  self->store = g_object_ref (store);
+  self->client = g_object_ref (client);
+  self->store_changed_id = g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
+  return self;
+}
+
+/**
+ * fd_sync_service_set_interval:
+ * @self: the service
+ * @seconds: time between pulls while online
+ */
+void
+fd_sync_service_set_interval (FdSyncService *self,
+                              guint          seconds)
+{
+  g_return_if_fail (FD_IS_SYNC_SERVICE (self));
+  self->interval = MAX (seconds, 1);
+}
+
+/**
+ * fd_sync_service_start:
+ * @self: the service
+ *
+ * Syncs now, then on the schedule.
+ */
+void
+fd_sync_service_start (FdSyncService *self)
+{
+  g_return_if_fail (FD_IS_SYNC_SERVICE (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+  self->monitor = g_network_monitor_get_default ();
+  self->network_id = g_signal_connect (self->monitor, "network-changed",
+                                       G_CALLBACK (network_changed_cb), self);
+  schedule (self, 0);
+}
+
+/**
+ * fd_sync_service_sync_now:
+ * @self: the service
+ *
+ * Syncs at once, whatever the schedule or the backoff says.
+ */
+void
+fd_sync_service_sync_now (FdSyncService *self)
+{
+  g_return_if_fail (FD_IS_SYNC_SERVICE (self));
+  schedule (self, 0);
+}
+
+const char *
+fd_sync_service_get_server_url (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
+  return fd_fhir_client_get_base_url (self->client);
+}
+
+/**
+ * fd_sync_service_get_online:
+ * @self: the service
+ *
+ * Returns: whether the last sync reached the server
+ */
+gboolean
+fd_sync_service_get_online (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), FALSE);
+  return self->online;
+}
+
+gboolean
+fd_sync_service_get_busy (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), FALSE);
+  return self->running;
+}
+
+/**
+ * fd_sync_service_get_offline_since:
+ * @self: the service
+ *
+ * Returns: (transfer none) (nullable): when the server stopped answering
+ */
+GDateTime *
+fd_sync_service_get_offline_since (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
+  return self->offline_since;
+}
+
+/**
+ * fd_sync_service_get_last_sync:
+ * @self: the service
+ *
+ * Returns: (transfer none) (nullable): when the last sync succeeded
+ */
+GDateTime *
+fd_sync_service_get_last_sync (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
+  return self->last_sync;
+}
+
+/**
+ * fd_sync_service_get_last_error:
+ * @self: the service
+ *
+ * Returns: (transfer none) (nullable): why the last sync failed, in words
+ */
+const char *
+fd_sync_service_get_last_error (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
+  return self->last_error;
+}
+
+/**
+ * fd_sync_service_get_first_sync_count:
+ * @self: the service
+ *
+ * Returns: how many records the first successful sync brought
+ */
+guint
+fd_sync_service_get_first_sync_count (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), 0);
+  return self->first_sync_count;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The station's header tells the truth about sync, against a real server. */
+#include <adwaita.h>
+#include <locale.h>
+
+#include "fd-fhir.h"
+#include "fd-payments-view.h"
+#include "fd-test-util.h"
+#include "fd-window.h"
+
+static GSubprocess *server;
+static char *server_url;
+static char *work_dir;
+static guint n_patients;
+
+static gboolean
+count_cb (JsonObject *resource, gpointer user_data, GError **error)
+{
+  if (g_str_equal (fd_fhir_get_string (resource, "resourceType"), "Patient"))
+    n_patients++;
+  return TRUE;
+}
+
+static FdStore *
+empty_store (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (work_dir, name, "frontdesk.db", NULL);
+  FdStore *store = fd_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static FdSyncService *
+service_for (FdStore    *store,
+             const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdFhirClient) client = fd_fhir_client_new (url, &error);
+  FdSyncService *service;
+
+  g_assert_no_error (error);
+  fd_fhir_client_set_timeout (client, 3);
+  service = fd_sync_service_new (store, client);
+  fd_sync_service_set_interval (service, 1);
+  return service;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition condition,
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  fd_test_iterate ();
+}
+
+static gboolean
+synced (gpointer data)
+{
+  return fd_sync_service_get_last_sync (data) != NULL && !fd_sync_service_get_busy (data);
+}
+
+static gboolean
+offline (gpointer data)
+{
+  return fd_sync_service_get_offline_since (data) != NULL;
+}
+
+static gboolean
+outbox_empty (gpointer data)
+{
+  gint64 pending = -1, parked = -1;
+
+  g_assert_true (fd_store_count_outbox (data, &pending, &parked, NULL));
+  return pending == 0;
+}
+
+static const char *
+status_text (FdWindow *window)
+{
+  return gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "sync_label")));
+}
+
+static void
+test_online (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = empty_store ("online");
+  g_autoptr(FdSyncService) service = service_for (store, server_url);
+  FdWindow *window = fd_window_new (NULL, store, NULL);
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(JsonObject) patient = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  FdStoreCounts counts;
+
+  fd_window_set_sync_service (window, service);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_sync_service_start (service);
+
+  /* The first sync downloads the clinic without freezing the window */
+  wait_until (synced, service);
+  g_assert_true (g_str_has_prefix (status_text (window), "Online · synced "));
+  g_assert_true (fd_store_get_counts (store, &counts, &error));
+  g_assert_cmpint (counts.patients, ==, n_patients);
+  g_assert_cmpuint (fd_sync_service_get_first_sync_count (service), >=, n_patients);
+
+  /* The views heard about the download: the open balances are listed */
+  g_assert_cmpuint (g_list_model_get_n_items (fd_payments_view_get_model (
+    FD_PAYMENTS_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "payments_view")))), >, 0);
+
+  /* A change made at the desk goes up by itself */
+  hits = fd_store_search_patients (store, "gar", 1, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  patient = fd_store_get (store, "Patient", fd_patient_item_get_id (g_ptr_array_index (hits, 0)), &error);
+  json_object_set_string_member (patient, "gender", "unknown");
+  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  wait_until (outbox_empty, store);
+  path = g_strdup_printf ("Patient/%s", fd_patient_item_get_id (g_ptr_array_index (hits, 0)));
+  remote = fd_test_get_from_server (server_url, path);
+  g_assert_cmpstr (fd_fhir_get_string (remote, "gender"), ==, "unknown");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_offline (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = empty_store ("offline");
+  g_autoptr(FdSyncService) service = service_for (store, "http://127.0.0.1:9/fhir/R4");
+  FdWindow *window = fd_window_new (NULL, store, NULL);
+  g_autoptr(JsonObject) patient = NULL;
+
+  fd_window_set_sync_service (window, service);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_sync_service_start (service);
+
+  wait_until (offline, service);
+  g_assert_true (g_str_has_prefix (status_text (window), "Offline since "));
+
+  /* The desk goes on working, and the header counts what waits */
+  patient = fd_fhir_parse ("{\"resourceType\":\"Patient\",\"id\":\"walk-in-1\","
+                           "\"name\":[{\"family\":\"Offline\",\"given\":[\"Ana\"]}]}", -1, &error);
+  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  fd_test_iterate ();
+  g_assert_nonnull (strstr (status_text (window), "1 change waiting"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *node = NULL;
+  g_autofree char *bundle = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  FdDemoOptions options;
+  int ret;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  node = g_find_program_in_path ("node");
+  if (node == NULL)
+    {
+      g_test_skip ("node is not installed");
+      return g_test_run ();
+    }
+
+  work_dir = fd_test_make_dir ();
+  bundle = g_build_filename (work_dir, "clinic.json", NULL);
+  file = g_file_new_for_path (bundle);
+  fd_demo_options_init (&options);
+  options.n_patients = 300;
+  options.n_days = 3;
+  g_assert_true (fd_demo_clinic_generate (&options, count_cb, NULL, &error));
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_true (fd_demo_clinic_write_bundle (&options, G_OUTPUT_STREAM (out), &error));
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+  server = fd_test_start_fhir_server (bundle, &server_url);
+
+  g_test_add_func ("/sync-status/online", test_online);
+  g_test_add_func ("/sync-status/offline", test_offline);
+
+  ret = g_test_run ();
+
+  fd_test_stop_fhir_server (g_steal_pointer (&server));
+  g_free (server_url);
+  fd_test_remove_dir (work_dir);
+  g_free (work_dir);
+  return ret;
+}
