@@ -69,12 +69,16 @@ apply_page (FdSyncEngine  *self,
             const char    *type,
             JsonObject    *bundle,
             FdSyncStats   *stats,
+            guint         *n_entries,
+            guint         *n_at_watermark,
             GError       **error)
 {
   g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
   g_autofree char *watermark = fd_store_get_meta (self->store, key);
   JsonArray *entries = fd_fhir_get_array (bundle, "entry");
 
+  *n_entries = 0;
+  *n_at_watermark = 0;
   if (!fd_store_begin (self->store, error))
     return FALSE;
 
@@ -102,11 +106,15 @@ apply_page (FdSyncEngine  *self,
           return FALSE;
         }
 
+      (*n_entries)++;
       if (updated != NULL && g_strcmp0 (updated, watermark) > 0)
         {
           g_free (watermark);
           watermark = g_strdup (updated);
+          *n_at_watermark = 0;
         }
+      if (updated != NULL && g_strcmp0 (updated, watermark) == 0)
+        (*n_at_watermark)++;
 
       known = fd_store_get_version (self->store, type, id);
       if (known != NULL && version != NULL && g_str_equal (known, version))
@@ -149,6 +157,7 @@ typedef struct
   const char *op;            /* of the first change: a create stays a create */
   const char *base_version;  /* of the first change */
   const char *json;          /* of the last change: the result of them all */
+  GPtrArray  *steps;         /* the JSON of every change, oldest first */
   gint64      last_seq;
   guint       rank;
   guint       order;
@@ -202,11 +211,18 @@ same_content (JsonObject *a,
   return x != NULL && y != NULL && json_node_equal (x, y);
 }
 
+static void
+group_free (Group *group)
+{
+  g_ptr_array_unref (group->steps);
+  g_free (group);
+}
+
 static GPtrArray *
 squash (GPtrArray *entries)
 {
   g_autoptr(GHashTable) by_resource = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GPtrArray *groups = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
 
   for (guint i = 0; i < entries->len; i++)
     {
@@ -223,15 +239,32 @@ squash (GPtrArray *entries)
           group->base_version = entry->base_version;
           group->rank = type_rank (entry->type);
           group->order = groups->len;
+          group->steps = g_ptr_array_new ();
           g_ptr_array_add (groups, group);
           g_hash_table_insert (by_resource, g_steal_pointer (&key), group);
         }
       group->json = entry->json;
+      g_ptr_array_add (group->steps, entry->json);
       group->last_seq = entry->seq;
     }
 
   g_ptr_array_sort (groups, compare_groups);
   return groups;
+}
+
+static gboolean
+holds_earlier_step (Group      *group,
+                    JsonObject *current)
+{
+  for (guint i = 0; i + 1 < group->steps->len; i++)
+    {
+      g_autoptr(JsonObject) step = fd_fhir_parse (g_ptr_array_index (group->steps, i), -1, NULL);
+
+      if (step != NULL && same_content (current, step))
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 /* Sends one resource's changes; %FALSE only when the server cannot be used now */
@@ -266,7 +299,17 @@ push_group (FdSyncEngine  *self,
           stored = g_steal_pointer (&current);
           g_clear_error (&local_error);
         }
-      else
+      else if (current != NULL && holds_earlier_step (group, current))
+        {
+          /* The server has one of our own earlier changes (its reply was
+           * lost): the rest goes on top of the version it made */
+          g_clear_error (&local_error);
+          stored = fd_fhir_client_put (self->client, resource,
+                                       fd_fhir_get_string (fd_fhir_get_object (current, "meta"), "versionId"),
+                                       cancellable, &local_error);
+        }
+
+      if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
         {
           stats->conflicts++;
           g_debug ("Conflict on %s/%s", group->type, group->id);
@@ -426,10 +469,13 @@ fd_sync_engine_pull (FdSyncEngine        *self,
       const char *type = pull_types[t];
       g_autofree char *url = first_page (self, type);
       g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_autofree char *previous_watermark = NULL;
+      guint skip = 0;
 
       while (url != NULL)
         {
           g_autoptr(JsonObject) bundle = NULL;
+          guint n_entries, n_at_watermark;
           const char *next;
 
           /* A server whose links go round in circles must not keep us forever */
@@ -450,7 +496,7 @@ fd_sync_engine_pull (FdSyncEngine        *self,
               return FALSE;
             }
 
-          if (!apply_page (self, type, bundle, stats, error))
+          if (!apply_page (self, type, bundle, stats, &n_entries, &n_at_watermark, error))
             return FALSE;
           if (progress != NULL)
             progress (type, stats->pulled, user_data);
@@ -458,6 +504,20 @@ fd_sync_engine_pull (FdSyncEngine        *self,
           next = next_link (bundle);
           g_free (url);
           url = g_strdup (next);
+
+          /* A server without paging links: ask again from the new watermark,
+           * past the resources already seen at that very instant */
+          if (url == NULL && n_entries >= self->page_size)
+            {
+              g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
+              g_autofree char *watermark = fd_store_get_meta (self->store, key);
+              g_autofree char *base = first_page (self, type);
+
+              skip = g_strcmp0 (watermark, previous_watermark) == 0 ? skip + n_at_watermark : n_at_watermark;
+              g_free (previous_watermark);
+              previous_watermark = g_steal_pointer (&watermark);
+              url = skip > 0 ? g_strdup_printf ("%s&_offset=%u", base, skip) : g_steal_pointer (&base);
+            }
         }
     }
 
