@@ -12,7 +12,7 @@
 
 /* The largest answer the station reads: a page of a few hundred resources is
  * a few megabytes; anything near this is a server that lost its mind. */
-#define MAX_BODY (64 * 1024 * 1024)
+#define MAX_BODY (16 * 1024 * 1024)
 
 struct _FdFhirClient
 {
@@ -246,6 +246,43 @@ outcome_text (GBytes *body)
   return g_strdup (fd_fhir_get_string (fd_fhir_get_object (issue, "details"), "text"));
 }
 
+/* Reads the answer, but never more than MAX_BODY into memory */
+static GBytes *
+read_limited (FdFhirClient  *self,
+              SoupMessage   *msg,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  guint8 buffer[64 * 1024];
+
+  stream = soup_session_send (self->session, msg, cancellable, error);
+  if (stream == NULL)
+    return NULL;
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (stream, buffer, sizeof buffer, cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if (body->len + (gsize) n > MAX_BODY)
+        {
+          g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                               _("The server’s answer is too large to be a FHIR page"));
+          return NULL;
+        }
+      g_byte_array_append (body, buffer, (guint) n);
+    }
+
+  if (!g_input_stream_close (stream, cancellable, error))
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&body));
+}
+
 static JsonObject *
 send (FdFhirClient  *self,
       const char    *method,
@@ -296,7 +333,12 @@ send (FdFhirClient  *self,
       soup_message_set_request_body_from_bytes (msg, "application/fhir+json", request);
     }
 
-  body = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+  body = read_limited (self, msg, cancellable, &local_error);
+  if (body == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (body == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -328,13 +370,6 @@ send (FdFhirClient  *self,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       set_http_error (msg, body, error);
-      return NULL;
-    }
-
-  if (g_bytes_get_size (body) > MAX_BODY)
-    {
-      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
-                           _("The server’s answer is too large to be a FHIR page"));
       return NULL;
     }
 

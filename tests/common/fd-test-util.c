@@ -107,12 +107,14 @@ die_with_parent (gpointer user_data)
 
 /* Starts tests/fhir-server on a free port, loaded with @bundle_path (or
  * empty); returns the process and sets @url to its FHIR base */
-GSubprocess *
-fd_test_start_fhir_server (const char  *bundle_path,
-                           char       **url)
+static GSubprocess *
+start_node (const char  *script_name,
+            const char  *option,
+            const char  *value,
+            char       **url)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fhir-server", "server.js", NULL);
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fhir-server", script_name, NULL);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GDataInputStream) lines = NULL;
   g_autofree char *line = NULL;
@@ -120,9 +122,9 @@ fd_test_start_fhir_server (const char  *bundle_path,
 
   /* A failed assertion must not leave the server running */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  if (bundle_path != NULL)
+  if (option != NULL)
     server = g_subprocess_launcher_spawn (launcher, &error, "node", script, "--port", "0",
-                                          "--load", bundle_path, NULL);
+                                          option, value, NULL);
   else
     server = g_subprocess_launcher_spawn (launcher, &error, "node", script, "--port", "0", NULL);
   g_assert_no_error (error);
@@ -136,6 +138,44 @@ fd_test_start_fhir_server (const char  *bundle_path,
   *url = g_strdup (line + strlen ("listening "));
 
   return server;
+}
+
+GSubprocess *
+fd_test_start_fhir_server (const char  *bundle_path,
+                           char       **url)
+{
+  return start_node ("server.js", bundle_path ? "--load" : NULL, bundle_path, url);
+}
+
+/* tests/fhir-server/fault-proxy.js in front of @target_url */
+GSubprocess *
+fd_test_start_fault_proxy (const char  *target_url,
+                           char       **url)
+{
+  return start_node ("fault-proxy.js", "--target", target_url, url);
+}
+
+/* Sets the proxy's fault, a JSON rule such as {"mode": "status", "status": 503};
+ * NULL goes back to passing everything through */
+void
+fd_test_set_fault (const char *proxy_url,
+                   const char *rule)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *origin = g_strndup (proxy_url, strstr (proxy_url, "/fhir") - proxy_url);
+  g_autofree char *url = g_strconcat (origin, "/_fault", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (rule ? "POST" : "DELETE", url);
+  g_autoptr(GBytes) answer = NULL;
+
+  if (rule != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (rule, strlen (rule));
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
 }
 
 void

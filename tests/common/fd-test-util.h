@@ -17,6 +17,10 @@ void     fd_test_iterate       (void);
 GSubprocess *fd_test_start_fhir_server (const char *bundle_path,
                                         char      **url);
 void     fd_test_stop_fhir_server (GSubprocess *server);
+GSubprocess *fd_test_start_fault_proxy (const char *target_url,
+                                        char      **url);
+void     fd_test_set_fault     (const char *proxy_url,
+                                const char *rule);
 char    *fd_test_put_on_server (const char *server_url,
                                 JsonObject *resource,
                                 const char *if_match);

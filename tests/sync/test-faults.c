@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A server that misbehaves (tests/fhir-server/fault-proxy.js in front of the
+ * real one): a clear error, no crash, and nothing half-applied in the cache. */
+#include <locale.h>
+#include <stdlib.h>
+
+#include "fd-fhir.h"
+#include "fd-sync-engine.h"
+#include "fd-test-util.h"
+
+static GSubprocess *server;
+static GSubprocess *proxy;
+static char *server_url;
+static char *proxy_url;
+static char *work_dir;
+static guint expected_total;
+
+static gboolean
+count_cb (JsonObject *resource, gpointer user_data, GError **error)
+{
+  expected_total++;
+  return TRUE;
+}
+
+static FdStore *
+new_store (void)
+{
+  static guint n;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("desk-%u", n++);
+  g_autofree char *path = g_build_filename (work_dir, name, "frontdesk.db", NULL);
+  FdStore *store = fd_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static FdSyncEngine *
+engine_for (FdStore    *store,
+            const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdFhirClient) client = fd_fhir_client_new (url, &error);
+  FdSyncEngine *engine;
+
+  g_assert_no_error (error);
+  fd_fhir_client_set_timeout (client, 2);
+  engine = fd_sync_engine_new (store, client);
+  fd_sync_engine_set_page_size (engine, 50);
+  return engine;
+}
+
+static gint64
+cached (FdStore *store)
+{
+  FdStoreCounts counts;
+
+  g_assert_true (fd_store_get_counts (store, &counts, NULL));
+  return counts.resources;
+}
+
+typedef struct
+{
+  const char *rule;
+  GQuark      domain;
+  int         code;
+} PullFault;
+
+static void
+test_pull_faults (void)
+{
+  PullFault faults[] = {
+    { "{\"mode\":\"refuse\"}", FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK },
+    { "{\"mode\":\"hang\"}", FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK },
+    { "{\"mode\":\"status\",\"status\":500}", FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER },
+    { "{\"mode\":\"status\",\"status\":503}", FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER },
+    { "{\"mode\":\"status\",\"status\":401}", FD_SYNC_ERROR, FD_SYNC_ERROR_UNAUTHORIZED },
+    { "{\"mode\":\"cut\"}", FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK },
+    { "{\"mode\":\"malformed\"}", FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED },
+    { "{\"mode\":\"wrong-type\"}", FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED },
+    { "{\"mode\":\"huge\"}", FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FdStore) store = new_store ();
+      g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+      FdSyncStats stats;
+
+      g_test_message ("fault %s", faults[i].rule);
+      fd_test_set_fault (proxy_url, faults[i].rule);
+      g_assert_false (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
+      g_assert_error (error, faults[i].domain, faults[i].code);
+      g_assert_nonnull (error->message);
+      g_assert_cmpint (cached (store), ==, 0);
+      fd_test_set_fault (proxy_url, NULL);
+    }
+}
+
+/* A fault in the middle of a download: what came before stays, the rest
+ * comes with the next pull, nothing twice */
+static void
+test_pull_resumes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ();
+  g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+  FdSyncStats first, second;
+
+  fd_test_set_fault (proxy_url, "{\"mode\":\"status\",\"status\":503,\"match\":\"Patient\"}");
+  g_assert_false (fd_sync_engine_pull (engine, NULL, NULL, &first, NULL, &error));
+  g_assert_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpint (cached (store), >, 0);
+  g_assert_cmpint (cached (store), <, expected_total);
+
+  fd_test_set_fault (proxy_url, NULL);
+  g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cached (store), ==, expected_total);
+  g_assert_cmpuint (first.pulled + second.pulled, ==, expected_total);
+}
+
+/* A server without paging links: the station pages itself */
+static void
+test_no_next_links (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ();
+  g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+  FdSyncStats stats;
+
+  fd_test_set_fault (proxy_url, "{\"mode\":\"strip-links\"}");
+  g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
+  g_assert_no_error (error);
+  fd_test_set_fault (proxy_url, NULL);
+  g_assert_cmpint (cached (store), ==, expected_total);
+  g_assert_cmpuint (stats.pulled, ==, expected_total);
+}
+
+static char *
+first_patient (FdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = fd_store_search_patients (store, "k", 1, &error);
+
+  g_assert_cmpuint (hits->len, ==, 1);
+  return g_strdup (fd_patient_item_get_id (g_ptr_array_index (hits, 0)));
+}
+
+static void
+set_phone (FdStore    *store,
+           const char *id,
+           const char *phone)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) patient = fd_store_get (store, "Patient", id, &error);
+  g_autoptr(JsonArray) telecom = json_array_new ();
+  JsonObject *cp = json_object_new ();
+
+  json_object_set_string_member (cp, "system", "phone");
+  json_object_set_string_member (cp, "value", phone);
+  json_array_add_object_element (telecom, cp);
+  json_object_set_array_member (patient, "telecom", json_array_ref (telecom));
+  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+}
+
+/* The server applies the write, and the reply is lost on the way back */
+static void
+test_push_lost_reply (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ();
+  g_autoptr(FdSyncEngine) direct = engine_for (store, server_url);
+  g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  FdSyncStats stats;
+  int version;
+
+  g_assert_true (fd_sync_engine_pull (direct, NULL, NULL, &stats, NULL, &error));
+  id = first_patient (store);
+  path = g_strdup_printf ("Patient/%s", id);
+  before = fd_test_get_from_server (server_url, path);
+  version = atoi (fd_fhir_get_string (fd_fhir_get_object (before, "meta"), "versionId"));
+
+  set_phone (store, id, "(512) 555-3131");
+  fd_test_set_fault (proxy_url, "{\"mode\":\"drop-reply\",\"match\":\"Patient/\",\"count\":1}");
+  g_assert_false (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+
+  /* The retry recognises the applied change and sends nothing twice */
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (stats.conflicts, ==, 0);
+  after = fd_test_get_from_server (server_url, path);
+  g_assert_cmpint (atoi (fd_fhir_get_string (fd_fhir_get_object (after, "meta"), "versionId")), ==, version + 1);
+  g_assert_cmpstr (fd_fhir_patient_phone (after), ==, "(512) 555-3131");
+}
+
+/* A server that says 409 where others say 412 */
+static void
+test_push_conflict_409 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ();
+  g_autoptr(FdSyncEngine) direct = engine_for (store, server_url);
+  g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  FdSyncStats stats;
+
+  g_assert_true (fd_sync_engine_pull (direct, NULL, NULL, &stats, NULL, &error));
+  id = first_patient (store);
+  path = g_strdup_printf ("Patient/%s", id);
+
+  theirs = fd_test_get_from_server (server_url, path);
+  json_object_set_string_member (theirs, "gender", "unknown");
+  g_free (fd_test_put_on_server (server_url, theirs,
+                                 fd_fhir_get_string (fd_fhir_get_object (theirs, "meta"), "versionId")));
+
+  set_phone (store, id, "(512) 555-4040");
+  fd_test_set_fault (proxy_url, "{\"mode\":\"conflict-409\"}");
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+  fd_test_set_fault (proxy_url, NULL);
+  g_assert_cmpuint (stats.conflicts, ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *node = NULL;
+  g_autofree char *bundle = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  FdDemoOptions options;
+  int ret;
+
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  node = g_find_program_in_path ("node");
+  if (node == NULL)
+    {
+      g_test_skip ("node is not installed");
+      return g_test_run ();
+    }
+
+  work_dir = fd_test_make_dir ();
+  bundle = g_build_filename (work_dir, "clinic.json", NULL);
+  file = g_file_new_for_path (bundle);
+  fd_demo_options_init (&options);
+  options.n_patients = 200;
+  options.n_days = 3;
+  options.seed = 21;
+  g_assert_true (fd_demo_clinic_generate (&options, count_cb, NULL, &error));
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_true (fd_demo_clinic_write_bundle (&options, G_OUTPUT_STREAM (out), &error));
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+  server = fd_test_start_fhir_server (bundle, &server_url);
+  proxy = fd_test_start_fault_proxy (server_url, &proxy_url);
+
+  g_test_add_func ("/faults/pull", test_pull_faults);
+  g_test_add_func ("/faults/pull-resumes", test_pull_resumes);
+  g_test_add_func ("/faults/no-next-links", test_no_next_links);
+  g_test_add_func ("/faults/push-lost-reply", test_push_lost_reply);
+  g_test_add_func ("/faults/push-conflict-409", test_push_conflict_409);
+
+  ret = g_test_run ();
+
+  fd_test_stop_fhir_server (g_steal_pointer (&proxy));
+  fd_test_stop_fhir_server (g_steal_pointer (&server));
+  g_free (server_url);
+  g_free (proxy_url);
+  fd_test_remove_dir (work_dir);
+  g_free (work_dir);
+  return ret;
+}
