@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fd-dates.h"
@@ -305,16 +306,74 @@ cmd_outbox (int    argc,
   return EXIT_SUCCESS;
 }
 
+static int
+cmd_conflicts (int    argc,
+               char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("conflicts", error);
+  entries = fd_store_list_outbox (store, TRUE, &error);
+  if (entries == NULL)
+    return fail ("conflicts", error);
+
+  /* One line per record: Type/id, then why */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FdOutboxEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *key = g_strdup_printf ("%s/%s", entry->type, entry->id);
+
+      if (g_strcmp0 (entry->kind, "conflict") != 0 || !g_hash_table_add (shown, g_strdup (key)))
+        continue;
+      g_print ("%s\t%s\n", key, entry->error ? entry->error : "");
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_resolve (int    argc,
+             char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (argc != 3 || strchr (argv[1], '/') == NULL ||
+      (!g_str_equal (argv[2], "mine") && !g_str_equal (argv[2], "theirs")))
+    {
+      g_printerr ("frontdesk-ctl: resolve: %s\n", _("usage: frontdesk-ctl resolve Type/id mine|theirs"));
+      return EXIT_FAILURE;
+    }
+  parts = g_strsplit (argv[1], "/", 2);
+
+  store = open_store (&error);
+  if (store == NULL ||
+      !fd_store_resolve_conflict (store, parts[0], parts[1], g_str_equal (argv[2], "mine"), &error))
+    return fail ("resolve", error);
+
+  g_print ("%s\n", g_str_equal (argv[2], "mine")
+           ? _("This desk’s version will go to the server with the next sync.")
+           : _("The server’s version is kept; this desk’s change was dropped."));
+  return EXIT_SUCCESS;
+}
+
 static void
 usage (void)
 {
-  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
               _("Usage: frontdesk-ctl [--profile NAME] [--data-dir DIR] COMMAND [OPTIONS]"),
               _("seed-demo   build a synthetic demo clinic (--patients N --days D --seed S [--bundle FILE])"),
               _("status      schema version and what the profile holds"),
               _("search      find patients: frontdesk-ctl search QUERY"),
               _("sync        send this desk’s changes, then download the clinic’s records (--server URL)"),
               _("outbox      the changes waiting for the server, and the parked ones with their reason"),
+              _("conflicts   records changed here and by someone else, waiting for a choice"),
+              _("resolve     choose for one of them: frontdesk-ctl resolve Type/id mine|theirs"),
               _("Run “frontdesk-ctl COMMAND --help” for a command’s options."));
 }
 
@@ -335,7 +394,7 @@ main (int    argc,
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_set_summary (context,
-                                _("Commands: seed-demo, status, search, sync, outbox"));
+                                _("Commands: seed-demo, status, search, sync, outbox, conflicts, resolve"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("frontdesk-ctl: %s\n", error->message);
@@ -365,6 +424,10 @@ main (int    argc,
     return cmd_sync (argc - 1, argv + 1);
   if (g_str_equal (command, "outbox"))
     return cmd_outbox (argc - 1, argv + 1);
+  if (g_str_equal (command, "conflicts"))
+    return cmd_conflicts (argc - 1, argv + 1);
+  if (g_str_equal (command, "resolve"))
+    return cmd_resolve (argc - 1, argv + 1);
 
   g_printerr ("frontdesk-ctl: %s “%s”\n", _("unknown command"), command);
   usage ();

@@ -53,6 +53,7 @@ static const struct {
   const char *file;
 } migrations[] = {
   { 1, "001-initial.sql" },
+  { 2, "002-outbox-conflicts.sql" },
 };
 
 #define SEARCH_MAX_QUERY 256
@@ -1942,6 +1943,8 @@ fd_outbox_entry_free (FdOutboxEntry *entry)
   g_free (entry->state);
   g_free (entry->error);
   g_free (entry->created_at);
+  g_free (entry->kind);
+  g_free (entry->theirs);
   g_free (entry);
 }
 
@@ -1959,6 +1962,8 @@ outbox_entry_from_row (sqlite3_stmt *stmt)
   entry->state = g_strdup (column_text (stmt, 6));
   entry->error = g_strdup (column_text (stmt, 7));
   entry->created_at = g_strdup (column_text (stmt, 8));
+  entry->kind = g_strdup (column_text (stmt, 9));
+  entry->theirs = g_strdup (column_text (stmt, 10));
   return entry;
 }
 
@@ -1982,7 +1987,7 @@ fd_store_list_outbox (FdStore   *self,
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
 
   stmt = prepare (self,
-                  "SELECT seq, op, type, id, base_version, json, state, error, created_at FROM outbox"
+                  "SELECT seq, op, type, id, base_version, json, state, error, created_at, kind, theirs FROM outbox"
                   " WHERE state = 'pending' OR ?1 ORDER BY seq", error);
   if (stmt == NULL)
     return NULL;
@@ -2075,7 +2080,9 @@ failed:
  * @type: resource type
  * @id: resource id
  * @upto_seq: the last outbox entry concerned
+ * @kind: "rejected" or "conflict"
  * @message: why the server did not take the change, in words for the desk
+ * @theirs: (nullable): for a conflict, the server's version
  * @error: return location for an error
  *
  * Sets the entries aside with their reason; the ones behind them go on.
@@ -2087,9 +2094,12 @@ fd_store_park_outbox (FdStore     *self,
                       const char  *type,
                       const char  *id,
                       gint64       upto_seq,
+                      const char  *kind,
                       const char  *message,
+                      JsonObject  *theirs,
                       GError     **error)
 {
+  g_autofree char *theirs_json = theirs ? fd_fhir_to_string (theirs) : NULL;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (FD_IS_STORE (self), FALSE);
@@ -2097,7 +2107,7 @@ fd_store_park_outbox (FdStore     *self,
   if (!fd_store_begin (self, error))
     return FALSE;
   stmt = prepare (self,
-                  "UPDATE outbox SET state = 'parked', error = ?4"
+                  "UPDATE outbox SET state = 'parked', error = ?4, kind = ?5, theirs = ?6"
                   " WHERE type = ?1 AND id = ?2 AND seq <= ?3 AND state = 'pending'", error);
   if (stmt == NULL)
     goto failed;
@@ -2105,6 +2115,8 @@ fd_store_park_outbox (FdStore     *self,
   bind_text (stmt, 2, id);
   sqlite3_bind_int64 (stmt, 3, upto_seq);
   bind_text (stmt, 4, message);
+  bind_text (stmt, 5, kind);
+  bind_text (stmt, 6, theirs_json);
   if (!step_done (self, stmt, error))
     goto failed;
 
@@ -2154,4 +2166,76 @@ fd_store_count_outbox (FdStore  *self,
 
   return query_int (self, "SELECT count(*) FROM outbox WHERE state = 'pending'", pending, error) &&
          query_int (self, "SELECT count(*) FROM outbox WHERE state = 'parked'", parked, error);
+}
+
+/**
+ * fd_store_resolve_conflict:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ * @keep_mine: %TRUE to send this desk's version over the server's, %FALSE
+ *   to take the server's and drop this desk's changes
+ * @error: return location for an error, #FD_STORE_ERROR_NOT_FOUND when the
+ *   record is not in conflict
+ *
+ * Returns: %TRUE on success; with @keep_mine the change waits for the next push
+ */
+gboolean
+fd_store_resolve_conflict (FdStore     *self,
+                           const char  *type,
+                           const char  *id,
+                           gboolean     keep_mine,
+                           GError     **error)
+{
+  g_autofree char *theirs_json = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  theirs_json = query_text (self, "SELECT theirs FROM outbox WHERE type = ?1 AND id = ?2"
+                                  " AND state = 'parked' AND kind = 'conflict' ORDER BY seq DESC LIMIT 1", type, id);
+  if (theirs_json == NULL || (theirs = fd_fhir_parse (theirs_json, -1, &local_error)) == NULL)
+    {
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
+                   _("The %s record is not waiting for a choice"), type);
+      return FALSE;
+    }
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+
+  if (keep_mine)
+    {
+      /* Made again on top of the server's version: the next push overwrites it knowingly */
+      stmt = prepare (self,
+                      "UPDATE outbox SET state = 'pending', kind = NULL, error = NULL, theirs = NULL, base_version = ?3"
+                      " WHERE type = ?1 AND id = ?2", error);
+      if (stmt == NULL)
+        goto failed;
+      bind_text (stmt, 1, type);
+      bind_text (stmt, 2, id);
+      bind_text (stmt, 3, fd_fhir_get_string (fd_fhir_get_object (theirs, "meta"), "versionId"));
+      if (!step_done (self, stmt, error))
+        goto failed;
+    }
+  else
+    {
+      stmt = prepare (self, "DELETE FROM outbox WHERE type = ?1 AND id = ?2", error);
+      if (stmt == NULL)
+        goto failed;
+      bind_text (stmt, 1, type);
+      bind_text (stmt, 2, id);
+      if (!step_done (self, stmt, error) ||
+          !put_one (self, theirs, FD_STORE_ORIGIN_SERVER, error))
+        goto failed;
+    }
+
+  record_change (self, "Outbox", id);
+  return fd_store_commit (self, error);
+
+failed:
+  fd_store_rollback (self);
+  return FALSE;
 }

@@ -61,6 +61,8 @@ typedef struct
   char   *state;         /* "pending", "parked" */
   char   *error;         /* why it is parked, for the desk */
   char   *created_at;
+  char   *kind;          /* parked: "rejected" or "conflict" */
+  char   *theirs;        /* conflict: the server's version, whole */
 } FdOutboxEntry;
 
 #define FD_TYPE_STORE (fd_store_get_type ())
@@ -164,7 +166,14 @@ gboolean    fd_store_park_outbox          (FdStore        *self,
                                            const char     *type,
                                            const char     *id,
                                            gint64          upto_seq,
+                                           const char     *kind,
                                            const char     *message,
+                                           JsonObject     *theirs,
+                                           GError        **error);
+gboolean    fd_store_resolve_conflict     (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id,
+                                           gboolean        keep_mine,
                                            GError        **error);
 void        fd_outbox_entry_free          (FdOutboxEntry  *entry);
 

@@ -267,6 +267,82 @@ holds_earlier_step (Group      *group,
   return FALSE;
 }
 
+static gboolean
+same_node (JsonNode *a,
+           JsonNode *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return json_node_equal (a, b);
+}
+
+static void
+collect_keys (JsonObject *object,
+              GPtrArray  *keys)
+{
+  g_autoptr(GList) members = object ? json_object_get_members (object) : NULL;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_ptr_array_find_with_equal_func (keys, l->data, g_str_equal, NULL))
+      g_ptr_array_add (keys, l->data);
+}
+
+/* Three-way merge by top-level element against the version the desk started
+ * from: what only one side changed is taken from that side. Returns %NULL
+ * and names the elements both changed differently when it cannot. */
+static JsonObject *
+merge (FdSyncEngine  *self,
+       Group         *group,
+       JsonObject    *mine,
+       JsonObject    *theirs,
+       GString       *fields,
+       GCancellable  *cancellable)
+{
+  g_autoptr(JsonObject) base = NULL;
+  g_autoptr(JsonObject) merged = NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autofree char *path = NULL;
+  g_autofree char *theirs_json = NULL;
+
+  if (group->base_version == NULL)
+    return NULL;
+  path = g_strdup_printf ("%s/%s/_history/%s", group->type, group->id, group->base_version);
+  base = fd_fhir_client_get (self->client, path, cancellable, NULL);
+  if (base == NULL)
+    return NULL;
+
+  theirs_json = fd_fhir_to_string (theirs);
+  merged = fd_fhir_parse (theirs_json, -1, NULL);
+  if (merged == NULL)
+    return NULL;
+
+  collect_keys (base, keys);
+  collect_keys (mine, keys);
+  collect_keys (theirs, keys);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+      JsonNode *b = json_object_get_member (base, key);
+      JsonNode *m = json_object_get_member (mine, key);
+      JsonNode *t = json_object_get_member (theirs, key);
+
+      if (g_str_equal (key, "meta") || same_node (m, b) || same_node (m, t))
+        continue;
+      if (same_node (t, b))
+        {
+          if (m != NULL)
+            json_object_set_member (merged, key, json_node_copy (m));
+          else
+            json_object_remove_member (merged, key);
+          continue;
+        }
+      g_string_append_printf (fields, "%s%s", fields->len ? ", " : "", key);
+    }
+
+  return fields->len == 0 ? g_steal_pointer (&merged) : NULL;
+}
+
 /* Sends one resource's changes; %FALSE only when the server cannot be used now */
 static gboolean
 push_group (FdSyncEngine  *self,
@@ -283,7 +359,7 @@ push_group (FdSyncEngine  *self,
   resource = fd_fhir_parse (group->json, -1, &local_error);
   if (resource == NULL)
     return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
-                                 local_error->message, error);
+                                 "rejected", local_error->message, NULL, error);
 
   if (g_strcmp0 (group->op, "create") != 0)
     if_match = group->base_version;
@@ -311,12 +387,38 @@ push_group (FdSyncEngine  *self,
 
       if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
         {
-          stats->conflicts++;
-          g_debug ("Conflict on %s/%s", group->type, group->id);
-          return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
-                                       _("Someone else changed this record on the server meanwhile; "
-                                         "it waits for a person to choose which version to keep"),
-                                       error);
+          g_autoptr(GString) fields = g_string_new (NULL);
+          g_autoptr(JsonObject) merged = NULL;
+
+          if (current != NULL)
+            merged = merge (self, group, resource, current, fields, cancellable);
+
+          if (merged != NULL)
+            {
+              g_clear_error (&local_error);
+              stored = fd_fhir_client_put (self->client, merged,
+                                           fd_fhir_get_string (fd_fhir_get_object (current, "meta"), "versionId"),
+                                           cancellable, &local_error);
+              if (stored != NULL)
+                stats->merged++;
+            }
+
+          if (stored == NULL && (local_error == NULL ||
+                                 g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT)))
+            {
+              g_autofree char *message = NULL;
+
+              stats->conflicts++;
+              g_debug ("Conflict on %s/%s", group->type, group->id);
+              if (fields->len > 0)
+                message = g_strdup_printf (_("Someone else changed this record on the server meanwhile (%s); "
+                                             "it waits for a person to choose which version to keep"), fields->str);
+              else
+                message = g_strdup (_("Someone else changed this record on the server meanwhile; "
+                                      "it waits for a person to choose which version to keep"));
+              return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
+                                           "conflict", message, current, error);
+            }
         }
     }
 
@@ -325,7 +427,7 @@ push_group (FdSyncEngine  *self,
       stats->parked++;
       g_debug ("Parked %s/%s", group->type, group->id);
       return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
-                                   local_error->message, error);
+                                   "rejected", local_error->message, NULL, error);
     }
 
   if (stored == NULL)

@@ -15,6 +15,7 @@ typedef struct
   guint pushed;    /* local changes the server took */
   guint parked;    /* local changes the server refused, set aside with the reason */
   guint conflicts; /* local changes made on a version someone else changed since */
+  guint merged;    /* of those, merged with the other change field by field */
 } FdSyncStats;
 
 typedef void (*FdSyncProgressFunc) (const char *type,

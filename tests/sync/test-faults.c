@@ -220,8 +220,9 @@ test_push_conflict_409 (void)
   id = first_patient (store);
   path = g_strdup_printf ("Patient/%s", id);
 
+  /* Both change the phone: a true conflict */
   theirs = fd_test_get_from_server (server_url, path);
-  json_object_set_string_member (theirs, "gender", "unknown");
+  json_object_set_array_member (theirs, "telecom", json_array_new ());
   g_free (fd_test_put_on_server (server_url, theirs,
                                  fd_fhir_get_string (fd_fhir_get_object (theirs, "meta"), "versionId")));
 

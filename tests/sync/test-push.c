@@ -285,6 +285,97 @@ test_conflict_kept (void)
   }
 }
 
+/* Two desks change different parts of one record: both changes survive */
+static void
+test_disjoint_merge (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = synced_store ("merge");
+  g_autoptr(FdSyncEngine) engine = engine_for (store, server_url);
+  g_autoptr(GPtrArray) ids = patient_ids (store, "t", 1);
+  const char *id = g_ptr_array_index (ids, 0);
+  g_autoptr(JsonObject) mine = fd_store_get (store, "Patient", id, &error);
+  g_autoptr(JsonObject) theirs = fd_store_get (store, "Patient", id, &error);
+  g_autoptr(JsonObject) remote = NULL;
+  g_autoptr(JsonObject) cached_after = NULL;
+  FdSyncStats stats;
+
+  json_object_set_string_member (theirs, "gender", "unknown");
+  g_free (fd_test_put_on_server (server_url, theirs, version_of (theirs)));
+
+  set_phone (mine, "(512) 555-6060");
+  g_assert_true (fd_store_put (store, mine, FD_STORE_ORIGIN_LOCAL, &error));
+
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.merged, ==, 1);
+  g_assert_cmpuint (stats.conflicts, ==, 0);
+  g_assert_cmpint (pending (store), ==, 0);
+
+  remote = server_resource ("Patient", id);
+  g_assert_cmpstr (fd_fhir_get_string (remote, "gender"), ==, "unknown");
+  g_assert_cmpstr (fd_fhir_patient_phone (remote), ==, "(512) 555-6060");
+  cached_after = fd_store_get (store, "Patient", id, &error);
+  g_assert_cmpstr (fd_fhir_get_string (cached_after, "gender"), ==, "unknown");
+  g_assert_cmpstr (fd_fhir_patient_phone (cached_after), ==, "(512) 555-6060");
+}
+
+/* The same field: a person chooses, and either choice reaches the server */
+static void
+test_resolve_conflict (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = synced_store ("resolve");
+  g_autoptr(FdSyncEngine) engine = engine_for (store, server_url);
+  g_autoptr(GPtrArray) ids = patient_ids (store, "l", 2);
+  FdSyncStats stats;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autoptr(JsonObject) mine = fd_store_get (store, "Patient", id, &error);
+      g_autoptr(JsonObject) theirs = fd_store_get (store, "Patient", id, &error);
+
+      set_phone (theirs, "(512) 555-0001");
+      g_free (fd_test_put_on_server (server_url, theirs, version_of (theirs)));
+      set_phone (mine, "(512) 555-0002");
+      g_assert_true (fd_store_put (store, mine, FD_STORE_ORIGIN_LOCAL, &error));
+    }
+
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_cmpuint (stats.conflicts, ==, 2);
+  {
+    g_autoptr(GPtrArray) outbox = fd_store_list_outbox (store, TRUE, &error);
+    FdOutboxEntry *entry = g_ptr_array_index (outbox, 0);
+
+    g_assert_cmpuint (outbox->len, ==, 2);
+    g_assert_cmpstr (entry->kind, ==, "conflict");
+    g_assert_nonnull (entry->theirs);
+    g_assert_nonnull (strstr (entry->error, "telecom"));
+  }
+
+  /* Keep mine for the first, theirs for the second */
+  g_assert_true (fd_store_resolve_conflict (store, "Patient", g_ptr_array_index (ids, 0), TRUE, &error));
+  g_assert_true (fd_store_resolve_conflict (store, "Patient", g_ptr_array_index (ids, 1), FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (fd_store_resolve_conflict (store, "Patient", g_ptr_array_index (ids, 1), FALSE, &error));
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpint (pending (store), ==, 0);
+  {
+    g_autoptr(JsonObject) first = server_resource ("Patient", g_ptr_array_index (ids, 0));
+    g_autoptr(JsonObject) second = server_resource ("Patient", g_ptr_array_index (ids, 1));
+    g_autoptr(JsonObject) second_cached = fd_store_get (store, "Patient", g_ptr_array_index (ids, 1), &error);
+
+    g_assert_cmpstr (fd_fhir_patient_phone (first), ==, "(512) 555-0002");
+    g_assert_cmpstr (fd_fhir_patient_phone (second), ==, "(512) 555-0001");
+    g_assert_cmpstr (fd_fhir_patient_phone (second_cached), ==, "(512) 555-0001");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,6 +414,8 @@ main (int argc, char **argv)
   g_test_add_func ("/push/lost-reply", test_lost_reply);
   g_test_add_func ("/push/parked-does-not-block", test_parked_does_not_block);
   g_test_add_func ("/push/conflict-kept", test_conflict_kept);
+  g_test_add_func ("/push/disjoint-merge", test_disjoint_merge);
+  g_test_add_func ("/push/resolve-conflict", test_resolve_conflict);
 
   ret = g_test_run ();
 

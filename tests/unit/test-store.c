@@ -193,6 +193,37 @@ test_mrn_forms (Fixture       *f,
     }
 }
 
+/* A station that ran schema 1 keeps its waiting changes through the upgrade */
+static void
+test_migrate_from_1 (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autofree char *sql_path = g_test_build_filename (G_TEST_DIST, "..", "resources", "sql", "001-initial.sql", NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *script = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, &error));
+  script = g_strdup_printf ("%s\nPRAGMA application_id = %d; PRAGMA user_version = 1;"
+                            "INSERT INTO outbox (op, type, id, json, created_at, state, error)"
+                            " VALUES ('update', 'Patient', 'p9', '{}', '2026-11-27T10:00:00Z', 'parked', 'refused'),"
+                            " ('create', 'Patient', 'p10', '{}', '2026-11-27T10:01:00Z', 'pending', NULL);",
+                            sql, 0x4672446b);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  exec_sql (f->path, script);
+
+  f->store = fd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd_store_get_schema_version (f->store), ==, fd_store_latest_schema ());
+  outbox = fd_store_list_outbox (f->store, TRUE, &error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  g_assert_cmpstr (((FdOutboxEntry *) g_ptr_array_index (outbox, 0))->kind, ==, "rejected");
+  g_assert_null (((FdOutboxEntry *) g_ptr_array_index (outbox, 1))->kind);
+  g_assert_cmpstr (((FdOutboxEntry *) g_ptr_array_index (outbox, 1))->state, ==, "pending");
+}
+
 static void
 test_corrupt_file (Fixture       *f,
                    gconstpointer  data)
@@ -656,6 +687,7 @@ main (int argc, char **argv)
   g_test_add ("/store/open-empty", Fixture, NULL, fixture_setup, test_open_empty, fixture_teardown);
   g_test_add ("/store/newer-schema", Fixture, NULL, fixture_setup, test_newer_schema, fixture_teardown);
   g_test_add ("/store/newer-schema-with-wal", Fixture, NULL, fixture_setup, test_newer_schema_with_wal, fixture_teardown);
+  g_test_add ("/store/migrate-from-1", Fixture, NULL, fixture_setup, test_migrate_from_1, fixture_teardown);
   g_test_add ("/store/mrn-forms", Fixture, NULL, fixture_setup, test_mrn_forms, fixture_teardown);
   g_test_add ("/store/corrupt-file", Fixture, NULL, fixture_setup, test_corrupt_file, fixture_teardown);
   g_test_add ("/store/foreign-database", Fixture, NULL, fixture_setup, test_foreign_database, fixture_teardown);
