@@ -246,6 +246,33 @@ outcome_text (GBytes *body)
   return g_strdup (fd_fhir_get_string (fd_fhir_get_object (issue, "details"), "text"));
 }
 
+/* Says what went wrong on the way, in words the clinic's IT person can act on */
+static void
+set_transport_error (FdFhirClient  *self,
+                     GError        *cause,
+                     GError       **error)
+{
+  const char *host = g_uri_get_host (self->base);
+
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_error_copy (cause));
+  else if (cause->domain == G_RESOLVER_ERROR)
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_BAD_ADDRESS,
+                 _("No server called “%s” can be found; check the address"), host);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK,
+                 _("%s refused the connection: the server is not running or the port is wrong"), host);
+  else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK,
+                 _("%s did not answer in time"), host);
+  else if (cause->domain == G_TLS_ERROR)
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_TLS,
+                 _("The certificate of %s cannot be trusted, so nothing was sent (%s)"), host, cause->message);
+  else
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK,
+                 _("The server could not be reached: %s"), cause->message);
+}
+
 /* Reads the answer, but never more than MAX_BODY into memory */
 static GBytes *
 read_limited (FdFhirClient  *self,
@@ -341,11 +368,7 @@ send (FdFhirClient  *self,
     }
   if (body == NULL)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK,
-                     _("The server could not be reached: %s"), local_error->message);
+      set_transport_error (self, local_error, error);
       return NULL;
     }
 

@@ -17,6 +17,7 @@ typedef enum
   FD_SYNC_ERROR_NOT_FHIR,      /* the address does not serve FHIR R4 */
   FD_SYNC_ERROR_CONFLICT,      /* 409 or 412: changed on the server meanwhile */
   FD_SYNC_ERROR_REJECTED,      /* 400, 422...: the server will never take this */
+  FD_SYNC_ERROR_TLS,           /* the server's certificate cannot be trusted */
 } FdSyncError;
 
 GQuark fd_sync_error_quark (void);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fd-application.h"
+#include "fd-preferences-window.h"
 #include "fd-store.h"
 #include "fd-window.h"
 
@@ -22,6 +23,7 @@ struct _FdApplication
   char           *server_url;
   FdStore        *store;
   FdSyncService  *sync_service;
+  GSettings      *settings;
   GError         *store_error;
 };
 
@@ -62,9 +64,32 @@ about_action_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void start_sync (FdApplication *self);
+
+static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  FdApplication *self = FD_APPLICATION (user_data);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  FdPreferencesWindow *preferences;
+
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  if (schema != NULL)
+    settings = g_settings_new (APP_ID);
+  preferences = fd_preferences_window_new (settings);
+  fd_preferences_window_set_token (preferences, g_getenv ("FRONTDESK_SERVER_TOKEN"));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action_cb },
   { "about", about_action_cb },
+  { "preferences", preferences_action_cb },
 };
 
 /* FRONTDESK_BENCH_STARTUP: print the time from the process start to the
@@ -106,6 +131,24 @@ window_mapped_cb (GtkWidget    *window,
                     G_CALLBACK (first_frame_painted_cb), app);
 }
 
+static void
+server_url_changed_cb (GSettings     *settings,
+                       const char    *key,
+                       FdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* A new address from Preferences: a new service, right away */
+  g_clear_object (&self->sync_service);
+  g_clear_pointer (&self->server_url, g_free);
+  self->server_url = g_settings_get_string (settings, key);
+  start_sync (self);
+  if (FD_IS_WINDOW (window))
+    fd_window_set_sync_service (FD_WINDOW (window), self->sync_service);
+  if (self->sync_service != NULL)
+    fd_sync_service_start (self->sync_service);
+}
+
 /* The server comes from --server, then FRONTDESK_SERVER_URL, then the settings */
 static void
 start_sync (FdApplication *self)
@@ -120,6 +163,11 @@ start_sync (FdApplication *self)
   schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
   if (schema != NULL)
     settings = g_settings_new (APP_ID);
+  if (settings != NULL && self->settings == NULL)
+    {
+      self->settings = g_object_ref (settings);
+      g_signal_connect (self->settings, "changed::server-url", G_CALLBACK (server_url_changed_cb), self);
+    }
   if (url == NULL)
     url = g_strdup (g_getenv ("FRONTDESK_SERVER_URL"));
   if (url == NULL && settings != NULL)
@@ -165,11 +213,13 @@ fd_application_startup (GApplication *app)
 {
   FdApplication *self = FD_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (fd_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
   self->store = fd_store_open_profile (self->data_dir, self->profile, &self->store_error);
   if (self->store == NULL)
@@ -210,6 +260,7 @@ fd_application_finalize (GObject *object)
   FdApplication *self = (FdApplication *)object;
 
   g_clear_object (&self->sync_service);
+  g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
   g_clear_pointer (&self->server_url, g_free);

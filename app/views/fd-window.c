@@ -11,6 +11,7 @@
 #include "fd-dates.h"
 #include "fd-patient-panel.h"
 #include "fd-payments-view.h"
+#include "fd-sync-panel.h"
 #include "fd-window.h"
 
 #define SEARCH_LIMIT 50
@@ -31,7 +32,7 @@ struct _FdWindow
   AdwViewSwitcherTitle *switcher_title;
   GtkMenuButton        *sync_button;
   GtkLabel             *sync_label;
-  GtkLabel             *sync_detail_label;
+  FdSyncPanel          *sync_panel;
   GtkImage             *sync_icon;
   GtkSearchEntry       *search_entry;
   AdwToastOverlay      *toast_overlay;
@@ -240,7 +241,7 @@ set_sync_status (FdWindow *self)
   /* The status is the truth about this desk: never cut it short */
   gtk_label_set_label (self->sync_label, status);
   gtk_label_set_width_chars (self->sync_label, (int) g_utf8_strlen (status, -1));
-  gtk_label_set_label (self->sync_detail_label, detail->str);
+  fd_sync_panel_set_detail (self->sync_panel, detail->str);
   gtk_image_set_from_icon_name (self->sync_icon, icon);
 }
 
@@ -259,6 +260,14 @@ outbox_changed_cb (FdStore            *store,
   /* The count of waiting changes moves with every change made offline */
   if (self->sync_service != NULL)
     set_sync_status (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->sync_panel)))
+    fd_sync_panel_reload (self->sync_panel);
+}
+
+static void
+sync_popover_shown_cb (FdWindow *self)
+{
+  fd_sync_panel_reload (self->sync_panel);
 }
 
 /* Callbacks */
@@ -482,12 +491,13 @@ fd_window_class_init (FdWindowClass *klass)
   g_type_ensure (FD_TYPE_CHARTPREP_VIEW);
   g_type_ensure (FD_TYPE_PAYMENTS_VIEW);
   g_type_ensure (FD_TYPE_PATIENT_PANEL);
+  g_type_ensure (FD_TYPE_SYNC_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/frontdesk/Frontdesk/ui/fd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FdWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_label);
-  gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_panel);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, toast_overlay);
@@ -510,6 +520,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, patient_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, patient_panel_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_view_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sync_popover_shown_cb);
 
   gtk_widget_class_install_action (widget_class, "win.view", "s", view_action_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action_cb);
@@ -591,6 +602,7 @@ fd_window_new (FdApplication *application,
 
   self->store = g_object_ref (store);
   self->outbox_changed_id = g_signal_connect (store, "changed", G_CALLBACK (outbox_changed_cb), self);
+  fd_sync_panel_set_store (self->sync_panel, store);
   g_object_set (self->checkin_view, "store", store, NULL);
   g_object_set (self->calendar_view, "store", store, NULL);
   g_object_set (self->chartprep_view, "store", store, NULL);
@@ -656,6 +668,7 @@ fd_window_set_sync_service (FdWindow      *self,
   if (self->sync_service != NULL)
     g_clear_signal_handler (&self->sync_state_id, self->sync_service);
   g_set_object (&self->sync_service, service);
+  fd_sync_panel_set_service (self->sync_panel, service);
   if (service != NULL)
     self->sync_state_id = g_signal_connect_swapped (service, "state-changed",
                                                     G_CALLBACK (sync_state_changed_cb), self);

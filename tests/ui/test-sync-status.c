@@ -3,7 +3,9 @@
 #include <adwaita.h>
 #include <locale.h>
 
+#include "fd-conflict-dialog.h"
 #include "fd-fhir.h"
+#include "fd-sync-panel.h"
 #include "fd-payments-view.h"
 #include "fd-test-util.h"
 #include "fd-window.h"
@@ -84,6 +86,45 @@ outbox_empty (gpointer data)
   return pending == 0;
 }
 
+static gboolean
+nothing_waits (gpointer data)
+{
+  gint64 pending = -1, parked = -1;
+
+  g_assert_true (fd_store_count_outbox (data, &pending, &parked, NULL));
+  return pending == 0 && parked == 0;
+}
+
+/* FRONTDESK_SCREENSHOT_DIR=dir: pictures of the screen for the documentation */
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("FRONTDESK_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+  for (guint i = 0; i < 20; i++)
+    fd_test_iterate ();
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
+static void
+show_sync_panel (FdWindow *window)
+{
+  gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "sync_button")));
+}
+
+static void
+hide_sync_panel (FdWindow *window)
+{
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "sync_button")));
+  fd_test_iterate ();
+}
+
 static const char *
 status_text (FdWindow *window)
 {
@@ -110,6 +151,9 @@ test_online (void)
   /* The first sync downloads the clinic without freezing the window */
   wait_until (synced, service);
   g_assert_true (g_str_has_prefix (status_text (window), "Online · synced "));
+  show_sync_panel (window);
+  screenshot ("sync-online.png");
+  hide_sync_panel (window);
   g_assert_true (fd_store_get_counts (store, &counts, &error));
   g_assert_cmpint (counts.patients, ==, n_patients);
   g_assert_cmpuint (fd_sync_service_get_first_sync_count (service), >=, n_patients);
@@ -154,6 +198,72 @@ test_offline (void)
   g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
   fd_test_iterate ();
   g_assert_nonnull (strstr (status_text (window), "1 change waiting"));
+  show_sync_panel (window);
+  screenshot ("sync-offline.png");
+  hide_sync_panel (window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A conflict listed in the sync panel, compared side by side, resolved */
+static void
+test_conflict_dialog (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = empty_store ("conflict");
+  g_autoptr(FdSyncService) service = service_for (store, server_url);
+  FdWindow *window = fd_window_new (NULL, store, NULL);
+  FdSyncPanel *panel = FD_SYNC_PANEL (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "sync_panel"));
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(JsonObject) mine = NULL;
+  g_autoptr(JsonObject) theirs = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  g_autofree char *path = NULL;
+  FdConflictDialog *dialog;
+  const char *id;
+
+  fd_window_set_sync_service (window, service);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_sync_service_start (service);
+  wait_until (synced, service);
+
+  hits = fd_store_search_patients (store, "s", 1, &error);
+  id = fd_patient_item_get_id (g_ptr_array_index (hits, 0));
+  path = g_strdup_printf ("Patient/%s", id);
+
+  /* Someone else renames the patient; this desk renames it too */
+  theirs = fd_test_get_from_server (server_url, path);
+  json_object_set_string_member (fd_fhir_patient_name (theirs), "family", "Theirs-Name");
+  g_free (fd_test_put_on_server (server_url, theirs,
+                                 fd_fhir_get_string (fd_fhir_get_object (theirs, "meta"), "versionId")));
+  mine = fd_store_get (store, "Patient", id, &error);
+  json_object_set_string_member (fd_fhir_patient_name (mine), "family", "Mine-Name");
+  g_assert_true (fd_store_put (store, mine, FD_STORE_ORIGIN_LOCAL, &error));
+  wait_until (outbox_empty, store);
+
+  fd_sync_panel_reload (panel);
+  g_assert_cmpuint (fd_sync_panel_get_n_changes (panel), ==, 1);
+
+  outbox = fd_store_list_outbox (store, TRUE, &error);
+  dialog = fd_conflict_dialog_new (GTK_WINDOW (window), store, g_ptr_array_index (outbox, 0));
+  gtk_window_present (GTK_WINDOW (dialog));
+  fd_test_iterate ();
+  g_assert_cmpuint (fd_conflict_dialog_get_n_fields (dialog), >=, 1);
+  screenshot ("sync-conflict.png");
+
+  /* Keep this desk's version: it reaches the server */
+  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (dialog), FD_TYPE_CONFLICT_DIALOG, "mine_button"),
+                         "clicked");
+  g_assert_cmpuint (fd_sync_panel_get_n_changes (panel), ==, 1);
+  fd_sync_service_sync_now (service);
+  wait_until (nothing_waits, store);
+  wait_until (synced, service);
+
+  remote = fd_test_get_from_server (server_url, path);
+  g_assert_cmpstr (fd_fhir_get_string (fd_fhir_patient_name (remote), "family"), ==, "Mine-Name");
+  fd_sync_panel_reload (panel);
+  g_assert_cmpuint (fd_sync_panel_get_n_changes (panel), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -193,6 +303,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/sync-status/online", test_online);
   g_test_add_func ("/sync-status/offline", test_offline);
+  g_test_add_func ("/sync-status/conflict-dialog", test_conflict_dialog);
 
   ret = g_test_run ();
 
