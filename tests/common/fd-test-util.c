@@ -236,3 +236,22 @@ fd_test_get_from_server (const char *server_url,
     return NULL;
   return fd_fhir_parse (g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL);
 }
+
+/* Writes the demo clinic of @options as a Bundle in @dir and starts the FHIR
+ * server loaded with it */
+GSubprocess *
+fd_test_start_demo_server (const char          *dir,
+                           const FdDemoOptions *options,
+                           char               **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle = g_build_filename (dir, "clinic.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (bundle);
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_demo_clinic_write_bundle (options, G_OUTPUT_STREAM (out), &error));
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+  return fd_test_start_fhir_server (bundle, url);
+}

@@ -17,6 +17,9 @@ void     fd_test_iterate       (void);
 GSubprocess *fd_test_start_fhir_server (const char *bundle_path,
                                         char      **url);
 void     fd_test_stop_fhir_server (GSubprocess *server);
+GSubprocess *fd_test_start_demo_server (const char          *dir,
+                                        const FdDemoOptions *options,
+                                        char               **url);
 GSubprocess *fd_test_start_fault_proxy (const char *target_url,
                                         char      **url);
 void     fd_test_set_fault     (const char *proxy_url,

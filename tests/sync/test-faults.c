@@ -238,9 +238,6 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *node = NULL;
-  g_autofree char *bundle = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   FdDemoOptions options;
   int ret;
@@ -256,17 +253,12 @@ main (int argc, char **argv)
     }
 
   work_dir = fd_test_make_dir ();
-  bundle = g_build_filename (work_dir, "clinic.json", NULL);
-  file = g_file_new_for_path (bundle);
   fd_demo_options_init (&options);
   options.n_patients = 200;
   options.n_days = 3;
   options.seed = 21;
   g_assert_true (fd_demo_clinic_generate (&options, count_cb, NULL, &error));
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
-  g_assert_true (fd_demo_clinic_write_bundle (&options, G_OUTPUT_STREAM (out), &error));
-  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
-  server = fd_test_start_fhir_server (bundle, &server_url);
+  server = fd_test_start_demo_server (work_dir, &options, &server_url);
   proxy = fd_test_start_fault_proxy (server_url, &proxy_url);
 
   g_test_add_func ("/faults/pull", test_pull_faults);

@@ -380,9 +380,6 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *node = NULL;
-  g_autofree char *bundle = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   FdDemoOptions options;
   int ret;
@@ -398,17 +395,12 @@ main (int argc, char **argv)
     }
 
   work_dir = fd_test_make_dir ();
-  bundle = g_build_filename (work_dir, "clinic.json", NULL);
-  file = g_file_new_for_path (bundle);
   fd_demo_options_init (&options);
   options.n_patients = 400;
   options.n_days = 3;
   options.seed = 5;
   g_date_set_dmy (&options.today, 25, 11, 2026);
-  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
-  g_assert_true (fd_demo_clinic_write_bundle (&options, G_OUTPUT_STREAM (out), &error));
-  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
-  server = fd_test_start_fhir_server (bundle, &server_url);
+  server = fd_test_start_demo_server (work_dir, &options, &server_url);
 
   g_test_add_func ("/push/outage-then-push", test_outage_then_push);
   g_test_add_func ("/push/lost-reply", test_lost_reply);
