@@ -2022,11 +2022,14 @@ fd_store_finish_outbox (FdStore     *self,
                         GError     **error)
 {
   const char *version = fd_fhir_get_string (fd_fhir_get_object (server_resource, "meta"), "versionId");
+  gboolean own_transaction;
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (FD_IS_STORE (self), FALSE);
 
-  if (!fd_store_begin (self, error))
+  /* Inside the caller's transaction when there is one: a batch commits once */
+  own_transaction = !self->in_transaction;
+  if (own_transaction && !fd_store_begin (self, error))
     return FALSE;
 
   stmt = prepare (self, "DELETE FROM outbox WHERE type = ?1 AND id = ?2 AND seq <= ?3", error);
@@ -2067,10 +2070,11 @@ fd_store_finish_outbox (FdStore     *self,
     }
 
   record_change (self, "Outbox", id);
-  return fd_store_commit (self, error);
+  return own_transaction ? fd_store_commit (self, error) : TRUE;
 
 failed:
-  fd_store_rollback (self);
+  if (own_transaction)
+    fd_store_rollback (self);
   return FALSE;
 }
 

@@ -74,6 +74,8 @@ resolve (FdFhirClient  *self,
 
   while (*path_or_url == '/')
     path_or_url++;
+  if (*path_or_url == '\0')
+    return g_strdup (self->base_url);
   return g_strconcat (self->base_url, "/", path_or_url, NULL);
 }
 
@@ -467,6 +469,27 @@ fd_fhir_client_put (FdFhirClient  *self,
   path = g_strdup_printf ("%s/%s", fd_fhir_get_string (resource, "resourceType"),
                           fd_fhir_get_string (resource, "id"));
   return send (self, SOUP_METHOD_PUT, path, resource, if_match_version, cancellable, error);
+}
+
+/**
+ * fd_fhir_client_post_batch:
+ * @self: the client
+ * @bundle: a Bundle of type batch
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR
+ *
+ * Sends a batch to the base address; each entry succeeds or fails alone.
+ *
+ * Returns: (transfer full) (nullable): the batch-response Bundle
+ */
+JsonObject *
+fd_fhir_client_post_batch (FdFhirClient  *self,
+                           JsonObject    *bundle,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_return_val_if_fail (FD_IS_FHIR_CLIENT (self), NULL);
+  return send (self, SOUP_METHOD_POST, "", bundle, NULL, cancellable, error);
 }
 
 /**

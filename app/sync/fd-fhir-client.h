@@ -28,6 +28,10 @@ JsonObject   *fd_fhir_client_put            (FdFhirClient  *self,
                                              const char    *if_match_version,
                                              GCancellable  *cancellable,
                                              GError       **error);
+JsonObject   *fd_fhir_client_post_batch     (FdFhirClient  *self,
+                                             JsonObject    *bundle,
+                                             GCancellable  *cancellable,
+                                             GError       **error);
 JsonObject   *fd_fhir_client_read_capabilities (FdFhirClient *self,
                                                 GCancellable *cancellable,
                                                 GError      **error);

@@ -21,6 +21,9 @@ struct _FdSyncEngine
 
 G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
 
+/* Records sent in one batch request */
+#define PUSH_BATCH 100
+
 /* Referenced resources come before the ones that point at them */
 static const char * const pull_types[] = {
   "Organization", "Location", "Practitioner", "Schedule",
@@ -498,6 +501,125 @@ fd_sync_engine_set_page_size (FdSyncEngine *self,
   self->page_size = CLAMP (page_size, 1, 1000);
 }
 
+/* The version and time a batch-response entry gives, on our copy of what
+ * was sent: the record as the server now holds it */
+static JsonObject *
+stored_from_response (JsonObject *sent,
+                      JsonObject *entry)
+{
+  JsonObject *returned = fd_fhir_get_object (entry, "resource");
+  JsonObject *response = fd_fhir_get_object (entry, "response");
+  const char *etag = fd_fhir_get_string (response, "etag");
+  g_autofree char *json = NULL;
+  g_autofree char *version = NULL;
+  JsonObject *stored, *meta;
+
+  if (returned != NULL && fd_fhir_get_object (returned, "meta") != NULL)
+    return json_object_ref (returned);
+
+  if (etag == NULL)
+    return NULL;
+  if (g_str_has_prefix (etag, "W/"))
+    etag += 2;
+  version = g_strndup (etag + (*etag == '"'), strlen (etag) - (*etag == '"') * 2);
+
+  json = fd_fhir_to_string (sent);
+  stored = fd_fhir_parse (json, -1, NULL);
+  meta = json_object_new ();
+  json_object_set_string_member (meta, "versionId", version);
+  if (fd_fhir_get_string (response, "lastModified") != NULL)
+    json_object_set_string_member (meta, "lastUpdated", fd_fhir_get_string (response, "lastModified"));
+  json_object_set_object_member (stored, "meta", meta);
+  return stored;
+}
+
+/* Sends groups[first..first+n) as one batch; returns the groups the batch did
+ * not settle (refused, stale, unclear), or %NULL if the server took no batch */
+static GPtrArray *
+push_batch (FdSyncEngine  *self,
+            GPtrArray     *groups,
+            guint          first,
+            guint          n,
+            FdSyncStats   *stats,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(GPtrArray) retry = g_ptr_array_new ();
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonObject) bundle = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  JsonArray *request_entries = json_array_new ();
+  JsonArray *answers;
+
+  json_object_set_string_member (bundle, "resourceType", "Bundle");
+  json_object_set_string_member (bundle, "type", "batch");
+  json_object_set_array_member (bundle, "entry", request_entries);
+
+  for (guint i = first; i < first + n; i++)
+    {
+      Group *group = g_ptr_array_index (groups, i);
+      JsonObject *resource = fd_fhir_parse (group->json, -1, NULL);
+      JsonObject *entry, *request;
+      g_autofree char *url = NULL;
+
+      if (resource == NULL)
+        resource = json_object_new ();
+      g_ptr_array_add (sent, resource);
+      entry = json_object_new ();
+      request = json_object_new ();
+      url = g_strdup_printf ("%s/%s", group->type, group->id);
+      json_object_set_string_member (request, "method", "PUT");
+      json_object_set_string_member (request, "url", url);
+      if (g_strcmp0 (group->op, "create") != 0 && group->base_version != NULL)
+        {
+          g_autofree char *etag = g_strdup_printf ("W/\"%s\"", group->base_version);
+          json_object_set_string_member (request, "ifMatch", etag);
+        }
+      json_object_set_object_member (entry, "resource", json_object_ref (resource));
+      json_object_set_object_member (entry, "request", request);
+      json_array_add_object_element (request_entries, entry);
+    }
+
+  answer = fd_fhir_client_post_batch (self->client, bundle, cancellable, error);
+  if (answer == NULL)
+    return NULL;
+  answers = fd_fhir_get_array (answer, "entry");
+  if (answers == NULL || json_array_get_length (answers) != n)
+    {
+      g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                           _("The server’s answer to a batch does not match it"));
+      return NULL;
+    }
+
+  if (!fd_store_begin (self->store, error))
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      Group *group = g_ptr_array_index (groups, first + i);
+      JsonObject *entry = fd_fhir_array_object (answers, i);
+      const char *status = fd_fhir_get_string (fd_fhir_get_object (entry, "response"), "status");
+      g_autoptr(JsonObject) stored = NULL;
+
+      if (status != NULL && status[0] == '2')
+        stored = stored_from_response (g_ptr_array_index (sent, i), entry);
+      if (stored == NULL)
+        {
+          g_ptr_array_add (retry, group);
+          continue;
+        }
+      if (!fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, stored, error))
+        {
+          fd_store_rollback (self->store);
+          return NULL;
+        }
+      stats->pushed++;
+    }
+  if (!fd_store_commit (self->store, error))
+    return NULL;
+
+  return g_steal_pointer (&retry);
+}
+
 /**
  * fd_sync_engine_push:
  * @self: the engine
@@ -531,9 +653,33 @@ fd_sync_engine_push (FdSyncEngine  *self,
     return FALSE;
 
   groups = squash (entries);
-  for (guint i = 0; i < groups->len; i++)
-    if (!push_group (self, g_ptr_array_index (groups, i), stats, cancellable, error))
-      return FALSE;
+  for (guint i = 0; i < groups->len; i += PUSH_BATCH)
+    {
+      guint n = MIN (PUSH_BATCH, groups->len - i);
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GPtrArray) retry = NULL;
+
+      /* Many records in one request; what the batch does not settle goes one by one */
+      retry = push_batch (self, groups, i, n, stats, cancellable, &local_error);
+      if (retry == NULL)
+        {
+          if (g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK) ||
+              g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+              local_error->domain != FD_SYNC_ERROR)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          g_debug ("The server took no batch (%s); sending one by one", local_error->message);
+          retry = g_ptr_array_new ();
+          for (guint j = i; j < i + n; j++)
+            g_ptr_array_add (retry, g_ptr_array_index (groups, j));
+        }
+
+      for (guint j = 0; j < retry->len; j++)
+        if (!push_group (self, g_ptr_array_index (retry, j), stats, cancellable, error))
+          return FALSE;
+    }
 
   return TRUE;
 }

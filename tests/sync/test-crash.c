@@ -17,6 +17,7 @@ static GSubprocess *server;
 static char *server_url;
 static char *work_dir;
 
+/* Returns the exit status, or -1 when the run was killed before it ended */
 static int
 run_ctl (const char *command,
          guint       kill_after_ms)
@@ -110,7 +111,7 @@ test_killed_push (void)
   g_autoptr(GPtrArray) patients = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261127);
   g_autoptr(JsonObject) count = NULL;
-  guint mid_push = 0;
+  guint mid_push = 0, killed = 0;
 
   /* The desk downloads the clinic */
   g_assert_cmpint (run_ctl ("sync", 0), ==, 0);
@@ -145,13 +146,17 @@ test_killed_push (void)
 
       make_changes (patients, round);
       before = pending_changes ();
-      run_ctl ("sync", (guint) g_rand_int_range (rand, 50, 300));
+      if (run_ctl ("sync", (guint) g_rand_int_range (rand, 30, 160)) < 0)
+        killed++;
       after = pending_changes ();
       if (after > 0 && after < before)
         mid_push++;
     }
-  g_test_message ("%u of %u kills landed in the middle of a push", mid_push, N_KILLS);
-  g_assert_cmpuint (mid_push, >=, N_KILLS / 3);
+  /* Some kills leave part of the outbox sent; others land before the reply
+   * of a batch the server applied, the lost-reply case */
+  g_test_message ("%u of %u runs killed, %u of them with part of the changes sent", killed, N_KILLS, mid_push);
+  g_assert_cmpuint (killed, >=, 2 * N_KILLS / 3);
+  g_assert_cmpuint (mid_push, >, 0);
 
   /* The last run finishes the work */
   g_assert_cmpint (run_ctl ("sync", 0), ==, 0);

@@ -188,7 +188,7 @@ test_push_lost_reply (void)
   version = atoi (fd_fhir_get_string (fd_fhir_get_object (before, "meta"), "versionId"));
 
   set_phone (store, id, "(512) 555-3131");
-  fd_test_set_fault (proxy_url, "{\"mode\":\"drop-reply\",\"match\":\"Patient/\",\"count\":1}");
+  fd_test_set_fault (proxy_url, "{\"mode\":\"drop-reply\",\"count\":1}");
   g_assert_false (fd_sync_engine_push (engine, &stats, NULL, &error));
   g_assert_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK);
   g_clear_error (&error);
