@@ -140,7 +140,9 @@ cmd_seed_demo (int    argc,
   closure.store = store;
   if (!fd_store_begin (store, &error))
     return fail ("seed-demo", error);
+  /* Records made here, not downloaded: they go to a server when one is connected */
   if (!fd_demo_clinic_generate (&options, put_resource_cb, &closure, &error) ||
+      !fd_store_set_meta (store, "standalone-records", "1", &error) ||
       !fd_store_commit (store, &error))
     {
       fd_store_rollback (store);

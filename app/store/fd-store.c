@@ -2243,3 +2243,58 @@ failed:
   fd_store_rollback (self);
   return FALSE;
 }
+
+/**
+ * fd_store_queue_standalone_records:
+ * @self: the store
+ * @queued: (out) (optional): how many records were queued
+ * @error: return location for an error
+ *
+ * A profile filled without a server (the demo clinic, or days of standalone
+ * work) holds records the server has never seen. The first time such a
+ * profile meets a server, every record it holds is queued for upload, with
+ * its id, in one transaction; later calls do nothing.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_queue_standalone_records (FdStore  *self,
+                                   guint    *queued,
+                                   GError  **error)
+{
+  g_autofree char *flag = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  if (queued != NULL)
+    *queued = 0;
+  flag = fd_store_get_meta (self, "standalone-records");
+  if (g_strcmp0 (flag, "1") != 0)
+    return TRUE;
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO outbox (op, type, id, base_version, json, created_at)"
+                  " SELECT 'create', r.type, r.id, NULL, r.json, ?1 FROM resource r"
+                  " WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.type = r.type AND o.id = r.id)", error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, created);
+  if (!step_done (self, stmt, error))
+    goto failed;
+  if (queued != NULL)
+    *queued = (guint) sqlite3_changes (self->db);
+  if (!fd_store_set_meta (self, "standalone-records", NULL, error))
+    goto failed;
+
+  record_change (self, "Outbox", "standalone");
+  return fd_store_commit (self, error);
+
+failed:
+  fd_store_rollback (self);
+  return FALSE;
+}

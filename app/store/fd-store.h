@@ -149,6 +149,9 @@ gboolean    fd_store_has_pending_change   (FdStore        *self,
                                            const char     *type,
                                            const char     *id);
 
+gboolean    fd_store_queue_standalone_records (FdStore   *self,
+                                               guint     *queued,
+                                               GError   **error);
 gboolean    fd_store_count_outbox         (FdStore        *self,
                                            gint64         *pending,
                                            gint64         *parked,

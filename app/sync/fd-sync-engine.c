@@ -648,6 +648,11 @@ fd_sync_engine_push (FdSyncEngine  *self,
   g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
 
   memset (stats, 0, sizeof *stats);
+
+  /* A profile that began without a server brings everything it holds */
+  if (!fd_store_queue_standalone_records (self->store, NULL, error))
+    return FALSE;
+
   entries = fd_store_list_outbox (self->store, FALSE, error);
   if (entries == NULL)
     return FALSE;

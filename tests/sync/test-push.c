@@ -376,6 +376,56 @@ test_resolve_conflict (void)
   }
 }
 
+static gboolean
+put_local_cb (JsonObject  *resource,
+              gpointer     user_data,
+              GError     **error)
+{
+  return fd_store_put (user_data, resource, FD_STORE_ORIGIN_SERVER, error);
+}
+
+/* A profile that began standalone brings everything it holds, with its ids */
+static void
+test_standalone_profile_connects (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (work_dir, "standalone", "frontdesk.db", NULL);
+  g_autoptr(FdStore) store = fd_store_open (path, &error);
+  g_autoptr(FdSyncEngine) engine = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  FdDemoOptions options;
+  FdStoreCounts counts;
+  FdSyncStats stats;
+
+  g_assert_no_error (error);
+  fd_demo_options_init (&options);
+  options.n_patients = 30;
+  options.n_days = 1;
+  options.seed = 777;
+  g_assert_true (fd_store_begin (store, &error));
+  g_assert_true (fd_demo_clinic_generate (&options, put_local_cb, store, &error));
+  g_assert_true (fd_store_set_meta (store, "standalone-records", "1", &error));
+  g_assert_true (fd_store_commit (store, &error));
+  g_assert_true (fd_store_get_counts (store, &counts, &error));
+
+  engine = engine_for (store, server_url);
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stats.pushed, ==, counts.resources);
+  g_assert_cmpint (pending (store), ==, 0);
+
+  ids = patient_ids (store, "a", 5);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(JsonObject) remote = server_resource ("Patient", g_ptr_array_index (ids, i));
+      g_assert_nonnull (remote);
+    }
+
+  /* Once is enough */
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_cmpuint (stats.pushed, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -408,6 +458,7 @@ main (int argc, char **argv)
   g_test_add_func ("/push/conflict-kept", test_conflict_kept);
   g_test_add_func ("/push/disjoint-merge", test_disjoint_merge);
   g_test_add_func ("/push/resolve-conflict", test_resolve_conflict);
+  g_test_add_func ("/push/standalone-profile-connects", test_standalone_profile_connects);
 
   ret = g_test_run ();
 
