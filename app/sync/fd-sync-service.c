@@ -33,6 +33,7 @@ struct _FdSyncService
   GDateTime       *last_sync;
   char            *last_error;
   guint            first_sync_count;
+  guint            progress;  /* records downloaded so far by the running sync */
 
   guint            started : 1;
   guint            running : 1;
@@ -55,10 +56,11 @@ static void schedule (FdSyncService *self, guint milliseconds);
 
 typedef struct
 {
-  char         *store_path;
-  FdFhirClient *client;
-  FdStore      *main_store;
-  GMainContext *main_context;
+  char          *store_path;
+  FdFhirClient  *client;
+  FdStore       *main_store;
+  FdSyncService *service;
+  GMainContext  *main_context;
   FdSyncStats   pushed;
   FdSyncStats   pulled;
 } Job;
@@ -69,6 +71,7 @@ job_free (Job *job)
   g_free (job->store_path);
   g_clear_object (&job->client);
   g_clear_object (&job->main_store);
+  g_clear_object (&job->service);
   g_clear_pointer (&job->main_context, g_main_context_unref);
   g_free (job);
 }
@@ -108,6 +111,41 @@ worker_store_changed_cb (FdStore            *worker_store,
   g_main_context_invoke (job->main_context, forward_changes_cb, forward);
 }
 
+typedef struct
+{
+  FdSyncService *service;
+  guint          pulled;
+} Progress;
+
+static gboolean
+progress_cb (gpointer data)
+{
+  Progress *progress = data;
+
+  if (progress->service->running)
+    {
+      progress->service->progress = progress->pulled;
+      g_signal_emit (progress->service, signals[STATE_CHANGED], 0);
+    }
+  g_object_unref (progress->service);
+  g_free (progress);
+  return G_SOURCE_REMOVE;
+}
+
+/* After each page: how far the download is, for the header */
+static void
+pull_progress_cb (const char *type,
+                  guint       pulled,
+                  gpointer    user_data)
+{
+  Job *job = user_data;
+  Progress *progress = g_new0 (Progress, 1);
+
+  progress->service = g_object_ref (job->service);
+  progress->pulled = pulled;
+  g_main_context_invoke (job->main_context, progress_cb, progress);
+}
+
 static void
 sync_thread (GTask        *task,
              gpointer      source_object,
@@ -129,7 +167,7 @@ sync_thread (GTask        *task,
 
   engine = fd_sync_engine_new (store, job->client);
   if (!fd_sync_engine_push (engine, &job->pushed, cancellable, &error) ||
-      !fd_sync_engine_pull (engine, NULL, NULL, &job->pulled, cancellable, &error))
+      !fd_sync_engine_pull (engine, pull_progress_cb, job, &job->pulled, cancellable, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -214,9 +252,11 @@ run (FdSyncService *self)
   job->store_path = g_strdup (fd_store_get_path (self->store));
   job->client = fd_fhir_client_copy (self->client);
   job->main_store = g_object_ref (self->store);
+  job->service = g_object_ref (self);
   job->main_context = g_main_context_ref_thread_default ();
 
   self->running = TRUE;
+  self->progress = 0;
   g_signal_emit (self, signals[STATE_CHANGED], 0);
 
   task = g_task_new (self, self->cancellable, sync_done_cb, g_object_ref (self));
@@ -463,4 +503,17 @@ fd_sync_service_get_first_sync_count (FdSyncService *self)
 {
   g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), 0);
   return self->first_sync_count;
+}
+
+/**
+ * fd_sync_service_get_progress:
+ * @self: the service
+ *
+ * Returns: records downloaded so far by the sync that is running
+ */
+guint
+fd_sync_service_get_progress (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), 0);
+  return self->progress;
 }

@@ -22,5 +22,6 @@ GDateTime     *fd_sync_service_get_offline_since (FdSyncService *self);
 GDateTime     *fd_sync_service_get_last_sync    (FdSyncService *self);
 const char    *fd_sync_service_get_last_error   (FdSyncService *self);
 guint          fd_sync_service_get_first_sync_count (FdSyncService *self);
+guint          fd_sync_service_get_progress     (FdSyncService *self);
 
 G_END_DECLS

@@ -191,7 +191,15 @@ set_sync_status (FdWindow *self)
         }
       else if (last_sync == NULL && fd_sync_service_get_busy (service))
         {
-          status = g_strdup (_("Downloading the clinic’s records…"));
+          guint done = fd_sync_service_get_progress (service);
+
+          /* The first download can take minutes on a large clinic: say how far it is */
+          if (done > 0)
+            status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading the clinic’s records… %u so far",
+                                                   "Downloading the clinic’s records… %u so far", (gulong) done),
+                                      done);
+          else
+            status = g_strdup (_("Downloading the clinic’s records…"));
           icon = "emblem-synchronizing-symbolic";
         }
       else if (last_sync == NULL)

@@ -132,8 +132,20 @@ status_text (FdWindow *window)
 }
 
 static void
+progress_seen_cb (FdSyncService *service,
+                  FdWindow      *window)
+{
+  guint *seen = g_object_get_data (G_OBJECT (window), "progress-seen");
+
+  /* The window updates on the same signal; read it once that has run */
+  if (fd_sync_service_get_progress (service) > 0 && fd_sync_service_get_busy (service))
+    *seen = MAX (*seen, fd_sync_service_get_progress (service));
+}
+
+static void
 test_online (void)
 {
+  guint progress_seen = 0;
   g_autoptr(GError) error = NULL;
   g_autoptr(FdStore) store = empty_store ("online");
   g_autoptr(FdSyncService) service = service_for (store, server_url);
@@ -145,11 +157,17 @@ test_online (void)
   FdStoreCounts counts;
 
   fd_window_set_sync_service (window, service);
+  g_object_set_data (G_OBJECT (window), "progress-seen", &progress_seen);
+  g_signal_connect_after (service, "state-changed", G_CALLBACK (progress_seen_cb), window);
   gtk_window_present (GTK_WINDOW (window));
   fd_sync_service_start (service);
+  g_assert_true (g_str_has_prefix (status_text (window), "Connecting") ||
+                 g_str_has_prefix (status_text (window), "Downloading"));
 
-  /* The first sync downloads the clinic without freezing the window */
+  /* The first sync downloads the clinic without freezing the window, counting */
   wait_until (synced, service);
+  g_assert_cmpuint (progress_seen, >, 0);
+  g_signal_handlers_disconnect_by_func (service, progress_seen_cb, window);
   g_assert_true (g_str_has_prefix (status_text (window), "Online · synced "));
   show_sync_panel (window);
   screenshot ("sync-online.png");
