@@ -15,5 +15,8 @@ typedef enum
 } FdCoreError;
 
 GQuark fd_core_error_quark (void);
+void   fd_run_in_context   (GMainContext *context,
+                            GSourceFunc   function,
+                            gpointer      data);
 
 G_END_DECLS

@@ -306,7 +306,7 @@ emit_changes (FdStore    *self,
 
       idle->store = g_object_ref (self);
       idle->changes = g_hash_table_ref (changes);
-      g_main_context_invoke (self->context, emit_changes_idle_cb, idle);
+      fd_run_in_context (self->context, emit_changes_idle_cb, idle);
       return;
     }
 
@@ -2297,4 +2297,42 @@ fd_store_queue_standalone_records (FdStore  *self,
 failed:
   fd_store_rollback (self);
   return FALSE;
+}
+
+/**
+ * fd_store_open_sibling:
+ * @self: an open store
+ * @error: return location for an error
+ *
+ * Another connection to the same database, for a worker thread. The file was
+ * checked and migrated when @self opened it, so this one only connects.
+ *
+ * Returns: (transfer full) (nullable): the new store, owned by the calling thread
+ */
+FdStore *
+fd_store_open_sibling (FdStore  *self,
+                       GError  **error)
+{
+  g_autoptr(FdStore) sibling = NULL;
+  int rc;
+
+  g_return_val_if_fail (FD_IS_STORE (self), NULL);
+
+  sibling = g_object_new (FD_TYPE_STORE, NULL);
+  sibling->path = g_strdup (self->path);
+  sibling->schema_version = self->schema_version;
+
+  rc = sqlite3_open_v2 (self->path, &sibling->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error_from_sqlite (sibling, sibling->db, rc, error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (sibling->db, TRUE);
+  sqlite3_busy_timeout (sibling->db, 5000);
+  if (!exec (sibling, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -8192;"
+                      " PRAGMA temp_store = MEMORY;", error))
+    return NULL;
+
+  return g_steal_pointer (&sibling);
 }

@@ -74,6 +74,8 @@ char       *fd_store_profile_dir          (const char     *data_dir,
                                            const char     *profile);
 FdStore    *fd_store_open                 (const char     *path,
                                            GError        **error);
+FdStore    *fd_store_open_sibling         (FdStore        *self,
+                                           GError        **error);
 FdStore    *fd_store_open_profile         (const char     *data_dir,
                                            const char     *profile,
                                            GError        **error);

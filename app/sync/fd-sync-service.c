@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fd-core.h"
 #include "fd-sync-engine.h"
 #include "fd-sync-service.h"
 
@@ -56,7 +57,6 @@ static void schedule (FdSyncService *self, guint milliseconds);
 
 typedef struct
 {
-  char          *store_path;
   FdFhirClient  *client;
   FdStore       *main_store;
   FdSyncService *service;
@@ -68,7 +68,6 @@ typedef struct
 static void
 job_free (Job *job)
 {
-  g_free (job->store_path);
   g_clear_object (&job->client);
   g_clear_object (&job->main_store);
   g_clear_object (&job->service);
@@ -108,7 +107,7 @@ worker_store_changed_cb (FdStore            *worker_store,
   forward->store = g_object_ref (job->main_store);
   forward->type = g_strdup (type);
   forward->ids = g_strdupv ((char **) ids);
-  g_main_context_invoke (job->main_context, forward_changes_cb, forward);
+  fd_run_in_context (job->main_context, forward_changes_cb, forward);
 }
 
 typedef struct
@@ -143,7 +142,7 @@ pull_progress_cb (const char *type,
 
   progress->service = g_object_ref (job->service);
   progress->pulled = pulled;
-  g_main_context_invoke (job->main_context, progress_cb, progress);
+  fd_run_in_context (job->main_context, progress_cb, progress);
 }
 
 static void
@@ -157,7 +156,7 @@ sync_thread (GTask        *task,
   g_autoptr(FdStore) store = NULL;
   g_autoptr(FdSyncEngine) engine = NULL;
 
-  store = fd_store_open (job->store_path, &error);
+  store = fd_store_open_sibling (job->main_store, &error);
   if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -249,7 +248,6 @@ run (FdSyncService *self)
     }
 
   job = g_new0 (Job, 1);
-  job->store_path = g_strdup (fd_store_get_path (self->store));
   job->client = fd_fhir_client_copy (self->client);
   job->main_store = g_object_ref (self->store);
   job->service = g_object_ref (self);

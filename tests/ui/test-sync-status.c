@@ -80,18 +80,22 @@ offline (gpointer data)
 static gboolean
 outbox_empty (gpointer data)
 {
+  g_autoptr(GError) error = NULL;
   gint64 pending = -1, parked = -1;
 
-  g_assert_true (fd_store_count_outbox (data, &pending, &parked, NULL));
+  fd_store_count_outbox (data, &pending, &parked, &error);
+  g_assert_no_error (error);
   return pending == 0;
 }
 
 static gboolean
 nothing_waits (gpointer data)
 {
+  g_autoptr(GError) error = NULL;
   gint64 pending = -1, parked = -1;
 
-  g_assert_true (fd_store_count_outbox (data, &pending, &parked, NULL));
+  fd_store_count_outbox (data, &pending, &parked, &error);
+  g_assert_no_error (error);
   return pending == 0 && parked == 0;
 }
 
