@@ -675,7 +675,7 @@ fd_sync_engine_push (FdSyncEngine  *self,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
-          g_debug ("The server took no batch (%s); sending one by one", local_error->message);
+          g_debug ("The server took no batch (error %d); sending one by one", local_error->code);
           retry = g_ptr_array_new ();
           for (guint j = i; j < i + n; j++)
             g_ptr_array_add (retry, g_ptr_array_index (groups, j));
