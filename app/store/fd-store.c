@@ -1923,11 +1923,20 @@ fd_store_has_pending_change (FdStore    *self,
                              const char *type,
                              const char *id)
 {
-  g_autofree char *found = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
 
   g_return_val_if_fail (FD_IS_STORE (self), FALSE);
-  found = query_text (self, "SELECT 1 FROM outbox WHERE type = ?1 AND id = ?2 LIMIT 1", type, id);
-  return found != NULL;
+
+  /* When in doubt, a change waits: never overwrite it on a failed look-up */
+  stmt = prepare (self, "SELECT 1 FROM outbox WHERE type = ?1 AND id = ?2 LIMIT 1", NULL);
+  if (stmt == NULL)
+    return TRUE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  return rc != SQLITE_DONE;
 }
 
 void
@@ -2005,11 +2014,15 @@ fd_store_list_outbox (FdStore   *self,
  * @id: resource id
  * @upto_seq: the last outbox entry the server has now applied
  * @server_resource: (nullable): the resource as the server stored it
+ * @as_sent: whether the server stored what this desk sent; %FALSE after a
+ *   merge with someone else's change
  * @error: return location for an error
  *
  * Removes the applied entries. The server's version becomes the cached one
  * unless a newer change of this desk still waits; then that change is based
- * on the server's version instead.
+ * on the server's version instead, but only if the server holds what this
+ * desk sent: a change made before a merge must meet the merge again, or it
+ * would undo the other desk's fields.
  *
  * Returns: %TRUE on success
  */
@@ -2019,6 +2032,7 @@ fd_store_finish_outbox (FdStore     *self,
                         const char  *id,
                         gint64       upto_seq,
                         JsonObject  *server_resource,
+                        gboolean     as_sent,
                         GError     **error)
 {
   const char *version = fd_fhir_get_string (fd_fhir_get_object (server_resource, "meta"), "versionId");
@@ -2048,7 +2062,7 @@ fd_store_finish_outbox (FdStore     *self,
           if (!put_one (self, server_resource, FD_STORE_ORIGIN_SERVER, error))
             goto failed;
         }
-      else
+      else if (as_sent)
         {
           stmt = prepare (self, "UPDATE outbox SET base_version = ?3 WHERE type = ?1 AND id = ?2", error);
           if (stmt == NULL)
@@ -2212,10 +2226,20 @@ fd_store_resolve_conflict (FdStore     *self,
 
   if (keep_mine)
     {
+      const char *version = fd_fhir_get_string (fd_fhir_get_object (theirs, "meta"), "versionId");
+
+      if (version == NULL)
+        {
+          fd_store_rollback (self);
+          g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID,
+                       _("The server’s version of this %s record has no version number"), type);
+          return FALSE;
+        }
+
       /* Made again on top of the server's version: the next push overwrites it knowingly */
       stmt = prepare (self,
                       "UPDATE outbox SET state = 'pending', kind = NULL, error = NULL, theirs = NULL, base_version = ?3"
-                      " WHERE type = ?1 AND id = ?2", error);
+                      " WHERE type = ?1 AND id = ?2 AND (kind = 'conflict' OR state = 'pending')", error);
       if (stmt == NULL)
         goto failed;
       bind_text (stmt, 1, type);

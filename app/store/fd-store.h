@@ -166,6 +166,7 @@ gboolean    fd_store_finish_outbox        (FdStore        *self,
                                            const char     *id,
                                            gint64          upto_seq,
                                            JsonObject     *server_resource,
+                                           gboolean        as_sent,
                                            GError        **error);
 gboolean    fd_store_park_outbox          (FdStore        *self,
                                            const char     *type,

@@ -341,6 +341,8 @@ send (FdFhirClient  *self,
                            _("The request address is not valid"));
       return NULL;
     }
+  /* Credentials and preconditions go to this server only, never where a redirect points */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (msg);
   soup_message_headers_replace (headers, "Accept", "application/fhir+json");
   if (self->token != NULL)

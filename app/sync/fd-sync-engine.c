@@ -358,6 +358,7 @@ push_group (FdSyncEngine  *self,
   g_autoptr(JsonObject) resource = NULL;
   g_autoptr(JsonObject) stored = NULL;
   const char *if_match = NULL;
+  gboolean merged_sent = FALSE;
 
   resource = fd_fhir_parse (group->json, -1, &local_error);
   if (resource == NULL)
@@ -371,9 +372,17 @@ push_group (FdSyncEngine  *self,
   if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
     {
       g_autofree char *path = g_strdup_printf ("%s/%s", group->type, group->id);
-      g_autoptr(JsonObject) current = fd_fhir_client_get (self->client, path, cancellable, NULL);
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(JsonObject) current = fd_fhir_client_get (self->client, path, cancellable, &read_error);
 
-      if (current != NULL && same_content (current, resource))
+      /* Without the server's version there is nothing to compare or keep: try again later */
+      if (current == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
+
+      if (same_content (current, resource))
         {
           stored = g_steal_pointer (&current);
           g_clear_error (&local_error);
@@ -403,7 +412,10 @@ push_group (FdSyncEngine  *self,
                                            fd_fhir_get_string (fd_fhir_get_object (current, "meta"), "versionId"),
                                            cancellable, &local_error);
               if (stored != NULL)
-                stats->merged++;
+                {
+                  stats->merged++;
+                  merged_sent = TRUE;
+                }
             }
 
           if (stored == NULL && (local_error == NULL ||
@@ -439,7 +451,7 @@ push_group (FdSyncEngine  *self,
       return FALSE;
     }
 
-  if (!fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, stored, error))
+  if (!fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, stored, !merged_sent, error))
     return FALSE;
   stats->pushed++;
   return TRUE;
@@ -521,7 +533,9 @@ stored_from_response (JsonObject *sent,
     return NULL;
   if (g_str_has_prefix (etag, "W/"))
     etag += 2;
-  version = g_strndup (etag + (*etag == '"'), strlen (etag) - (*etag == '"') * 2);
+  if (strlen (etag) < 3 || etag[0] != '"' || etag[strlen (etag) - 1] != '"')
+    return NULL;
+  version = g_strndup (etag + 1, strlen (etag) - 2);
 
   json = fd_fhir_to_string (sent);
   stored = fd_fhir_parse (json, -1, NULL);
@@ -545,6 +559,7 @@ push_batch (FdSyncEngine  *self,
             GError       **error)
 {
   g_autoptr(GPtrArray) retry = g_ptr_array_new ();
+  g_autoptr(GPtrArray) batched = g_ptr_array_new ();
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(JsonObject) bundle = json_object_new ();
   g_autoptr(JsonObject) answer = NULL;
@@ -562,8 +577,13 @@ push_batch (FdSyncEngine  *self,
       JsonObject *entry, *request;
       g_autofree char *url = NULL;
 
+      /* A record that cannot be read is parked one by one, never sent */
       if (resource == NULL)
-        resource = json_object_new ();
+        {
+          g_ptr_array_add (retry, group);
+          continue;
+        }
+      g_ptr_array_add (batched, group);
       g_ptr_array_add (sent, resource);
       entry = json_object_new ();
       request = json_object_new ();
@@ -580,11 +600,14 @@ push_batch (FdSyncEngine  *self,
       json_array_add_object_element (request_entries, entry);
     }
 
+  if (batched->len == 0)
+    return g_steal_pointer (&retry);
+
   answer = fd_fhir_client_post_batch (self->client, bundle, cancellable, error);
   if (answer == NULL)
     return NULL;
   answers = fd_fhir_get_array (answer, "entry");
-  if (answers == NULL || json_array_get_length (answers) != n)
+  if (answers == NULL || json_array_get_length (answers) != batched->len)
     {
       g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
                            _("The server’s answer to a batch does not match it"));
@@ -593,9 +616,9 @@ push_batch (FdSyncEngine  *self,
 
   if (!fd_store_begin (self->store, error))
     return NULL;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < batched->len; i++)
     {
-      Group *group = g_ptr_array_index (groups, first + i);
+      Group *group = g_ptr_array_index (batched, i);
       JsonObject *entry = fd_fhir_array_object (answers, i);
       const char *status = fd_fhir_get_string (fd_fhir_get_object (entry, "response"), "status");
       g_autoptr(JsonObject) stored = NULL;
@@ -607,7 +630,7 @@ push_batch (FdSyncEngine  *self,
           g_ptr_array_add (retry, group);
           continue;
         }
-      if (!fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, stored, error))
+      if (!fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, stored, TRUE, error))
         {
           fd_store_rollback (self->store);
           return NULL;

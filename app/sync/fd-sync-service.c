@@ -52,6 +52,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void schedule (FdSyncService *self, guint milliseconds);
+static gboolean is_outage (const GError *error);
 
 /* Worker */
 
@@ -165,14 +166,27 @@ sync_thread (GTask        *task,
   g_signal_connect (store, "changed", G_CALLBACK (worker_store_changed_cb), job);
 
   engine = fd_sync_engine_new (store, job->client);
-  if (!fd_sync_engine_push (engine, &job->pushed, cancellable, &error) ||
-      !fd_sync_engine_pull (engine, pull_progress_cb, job, &job->pulled, cancellable, &error))
+  if (!fd_sync_engine_push (engine, &job->pushed, cancellable, &error) && is_outage (error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  g_task_return_boolean (task, TRUE);
+  /* A push stuck on one record must not stop the desk from hearing about the others */
+  {
+    g_autoptr(GError) pull_error = NULL;
+
+    if (!fd_sync_engine_pull (engine, pull_progress_cb, job, &job->pulled, cancellable, &pull_error))
+      {
+        g_task_return_error (task, g_steal_pointer (&pull_error));
+        return;
+      }
+  }
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /* Main thread */
@@ -299,8 +313,13 @@ store_changed_cb (FdStore            *store,
 {
   gint64 pending = 0, parked = 0;
 
-  /* A change made here goes up at once (after a breath, to batch a burst) */
-  if (self->started && !self->running && fd_store_count_outbox (store, &pending, &parked, NULL) && pending > 0)
+  /* A change made here goes up at once (after a breath, to batch a burst),
+   * or right after the sync that is running now */
+  if (!self->started || !fd_store_count_outbox (store, &pending, &parked, NULL) || pending == 0)
+    return;
+  if (self->running)
+    self->again = TRUE;
+  else
     schedule (self, PUSH_DELAY_MS);
 }
 
