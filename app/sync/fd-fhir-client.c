@@ -345,6 +345,9 @@ send (FdFhirClient  *self,
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (msg);
   soup_message_headers_replace (headers, "Accept", "application/fhir+json");
+  /* The station keeps what the server stored: ask for it back */
+  if (resource != NULL)
+    soup_message_headers_replace (headers, "Prefer", "return=representation");
   if (self->token != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Bearer %s", self->token);

@@ -346,6 +346,17 @@ merge (FdSyncEngine  *self,
   return fields->len == 0 ? g_steal_pointer (&merged) : NULL;
 }
 
+/* Whether the server's answer is the record we sent, with a version */
+static gboolean
+is_stored_copy (JsonObject *stored,
+                Group      *group)
+{
+  return stored != NULL &&
+         g_strcmp0 (fd_fhir_get_string (stored, "resourceType"), group->type) == 0 &&
+         g_strcmp0 (fd_fhir_get_string (stored, "id"), group->id) == 0 &&
+         fd_fhir_get_string (fd_fhir_get_object (stored, "meta"), "versionId") != NULL;
+}
+
 /* Sends one resource's changes; %FALSE only when the server cannot be used now */
 static gboolean
 push_group (FdSyncEngine  *self,
@@ -448,6 +459,14 @@ push_group (FdSyncEngine  *self,
   if (stored == NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* An answer that is not the record leaves it unclear whether it arrived: ask again later */
+  if (!is_stored_copy (stored, group))
+    {
+      g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                   _("The server answered a change of a %s record with something else"), group->type);
       return FALSE;
     }
 
@@ -625,7 +644,7 @@ push_batch (FdSyncEngine  *self,
 
       if (status != NULL && status[0] == '2')
         stored = stored_from_response (g_ptr_array_index (sent, i), entry);
-      if (stored == NULL)
+      if (!is_stored_copy (stored, group))
         {
           g_ptr_array_add (retry, group);
           continue;
@@ -752,6 +771,7 @@ fd_sync_engine_pull (FdSyncEngine        *self,
         {
           g_autoptr(JsonObject) bundle = NULL;
           guint n_entries, n_at_watermark;
+          guint pulled_before_page = stats->pulled;
           const char *next;
 
           /* A server whose links go round in circles must not keep us forever */
@@ -783,11 +803,16 @@ fd_sync_engine_pull (FdSyncEngine        *self,
 
           /* A server without paging links: ask again from the new watermark,
            * past the resources already seen at that very instant */
+          /* ... unless that brought nothing new: a server that ignores _offset
+           * would otherwise send the same page for ever */
           if (url == NULL && n_entries >= self->page_size)
             {
               g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
               g_autofree char *watermark = fd_store_get_meta (self->store, key);
               g_autofree char *base = first_page (self, type);
+
+              if (g_strcmp0 (watermark, previous_watermark) == 0 && stats->pulled == pulled_before_page)
+                break;
 
               skip = g_strcmp0 (watermark, previous_watermark) == 0 ? skip + n_at_watermark : n_at_watermark;
               g_free (previous_watermark);
