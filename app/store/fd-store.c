@@ -15,6 +15,7 @@
 #include "fd-dates.h"
 #include "fd-fhir.h"
 #include "fd-store.h"
+#include "fd-store-private.h"
 #include "fd-text.h"
 
 /* "FrDk": marks the file as ours, so that another program's SQLite file is refused */
@@ -54,6 +55,8 @@ static const struct {
 } migrations[] = {
   { 1, "001-initial.sql" },
   { 2, "002-outbox-conflicts.sql" },
+  { 3, "003-checkin.sql" },
+  { 4, "004-ledger.sql" },
 };
 
 #define SEARCH_MAX_QUERY 256
@@ -187,6 +190,67 @@ column_text (sqlite3_stmt *stmt,
   return (const char *) sqlite3_column_text (stmt, index);
 }
 
+/* The same helpers for the store's other source files (fd-store-private.h) */
+
+sqlite3 *
+fd_store_db (FdStore *self)
+{
+  return self->db;
+}
+
+gboolean
+fd_store_sqlite_error (FdStore  *self,
+                       int       rc,
+                       GError  **error)
+{
+  return set_error_from_sqlite (self, self->db, rc, error);
+}
+
+sqlite3_stmt *
+fd_store_prepare (FdStore     *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+fd_store_step_done (FdStore       *self,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
+{
+  return step_done (self, stmt, error);
+}
+
+gboolean
+fd_store_exec (FdStore     *self,
+               const char  *sql,
+               GError     **error)
+{
+  return exec (self, sql, error);
+}
+
+void
+fd_store_bind_text (sqlite3_stmt *stmt,
+                    int           index,
+                    const char   *text)
+{
+  bind_text (stmt, index, text);
+}
+
+const char *
+fd_store_column_text (sqlite3_stmt *stmt,
+                      int           index)
+{
+  return column_text (stmt, index);
+}
+
+gboolean
+fd_store_in_transaction (FdStore *self)
+{
+  return self->in_transaction;
+}
+
 static gboolean
 check_file_header (const char  *path,
                    GError     **error)
@@ -258,10 +322,10 @@ migrate (FdStore  *self,
   return TRUE;
 }
 
-static void
-record_change (FdStore    *self,
-               const char *type,
-               const char *id)
+void
+fd_store_record_change (FdStore    *self,
+                        const char *type,
+                        const char *id)
 {
   GPtrArray *ids = g_hash_table_lookup (self->changes, type);
 
@@ -647,20 +711,22 @@ index_resource (FdStore     *self,
     return index_coverage (self, resource, id, error);
   if (strcmp (type, "Account") == 0)
     return index_account (self, resource, id, error);
+  if (fd_store_checkin_indexes (type))
+    return fd_store_checkin_index (self, type, id, resource, error);
+  if (fd_store_ledger_indexes (type))
+    return fd_store_ledger_index (self, type, id, resource, error);
   return TRUE;
 }
 
 /* Search */
 
-typedef gpointer (*RowFunc) (sqlite3_stmt *stmt);
-
 /* Steps @stmt to the end, adding what @row_func makes of each row to @out */
-static gboolean
-collect_rows (FdStore       *self,
-              sqlite3_stmt  *stmt,
-              RowFunc        row_func,
-              GPtrArray     *out,
-              GError       **error)
+gboolean
+fd_store_collect_rows (FdStore         *self,
+                       sqlite3_stmt    *stmt,
+                       FdStoreRowFunc   row_func,
+                       GPtrArray       *out,
+                       GError         **error)
 {
   int rc;
 
@@ -694,7 +760,7 @@ collect_patients (FdStore       *self,
                   GPtrArray     *out,
                   GError       **error)
 {
-  return collect_rows (self, stmt, patient_item_from_row, out, error);
+  return fd_store_collect_rows (self, stmt, patient_item_from_row, out, error);
 }
 
 static char *
@@ -1224,7 +1290,7 @@ put_one (FdStore        *self,
         return FALSE;
     }
 
-  record_change (self, type, id);
+  fd_store_record_change (self, type, id);
   return TRUE;
 }
 
@@ -1523,7 +1589,7 @@ collect_appointments (FdStore       *self,
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!collect_rows (self, stmt, appointment_item_from_row, out, error))
+  if (!fd_store_collect_rows (self, stmt, appointment_item_from_row, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -1693,7 +1759,7 @@ fd_store_list_practitioners (FdStore  *self,
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
 
   stmt = prepare (self, "SELECT id, display FROM practitioner ORDER BY sort_key, id", error);
-  if (stmt == NULL || !collect_rows (self, stmt, ref_from_row, out, error))
+  if (stmt == NULL || !fd_store_collect_rows (self, stmt, ref_from_row, out, error))
     return NULL;
 
   return g_steal_pointer (&out);
@@ -1752,7 +1818,7 @@ fd_store_list_balances (FdStore  *self,
   sqlite3_bind_int (stmt, 1, (int) limit);
   sqlite3_bind_int (stmt, 2, (int) offset);
 
-  if (!collect_rows (self, stmt, balance_item_from_row, out, error))
+  if (!fd_store_collect_rows (self, stmt, balance_item_from_row, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -1783,7 +1849,7 @@ fd_store_list_coverages (FdStore     *self,
     return NULL;
   bind_text (stmt, 1, patient_id);
 
-  if (!collect_rows (self, stmt, resource_from_row, out, error))
+  if (!fd_store_collect_rows (self, stmt, resource_from_row, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -2001,7 +2067,7 @@ fd_store_list_outbox (FdStore   *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, include_parked);
-  if (!collect_rows (self, stmt, outbox_entry_from_row, out, error))
+  if (!fd_store_collect_rows (self, stmt, outbox_entry_from_row, out, error))
     return NULL;
 
   return g_steal_pointer (&out);
@@ -2083,7 +2149,7 @@ fd_store_finish_outbox (FdStore     *self,
         }
     }
 
-  record_change (self, "Outbox", id);
+  fd_store_record_change (self, "Outbox", id);
   return own_transaction ? fd_store_commit (self, error) : TRUE;
 
 failed:
@@ -2138,7 +2204,7 @@ fd_store_park_outbox (FdStore     *self,
   if (!step_done (self, stmt, error))
     goto failed;
 
-  record_change (self, "Outbox", id);
+  fd_store_record_change (self, "Outbox", id);
   return fd_store_commit (self, error);
 
 failed:
@@ -2260,7 +2326,7 @@ fd_store_resolve_conflict (FdStore     *self,
         goto failed;
     }
 
-  record_change (self, "Outbox", id);
+  fd_store_record_change (self, "Outbox", id);
   return fd_store_commit (self, error);
 
 failed:
@@ -2315,7 +2381,7 @@ fd_store_queue_standalone_records (FdStore  *self,
   if (!fd_store_set_meta (self, "standalone-records", NULL, error))
     goto failed;
 
-  record_change (self, "Outbox", "standalone");
+  fd_store_record_change (self, "Outbox", "standalone");
   return fd_store_commit (self, error);
 
 failed:
