@@ -42,6 +42,20 @@ void          fd_store_record_change   (FdStore        *self,
                                         const char     *type,
                                         const char     *id);
 
+/* The 13 columns fd_store_appointment_item_from_row() reads, first in a row */
+#define FD_STORE_APPOINTMENT_COLUMNS \
+  "a.id, a.start_unix, a.end_unix, a.status, a.patient_id," \
+  " coalesce (p.display, a.patient_display, ''), a.practitioner_id, coalesce (pr.display, '')," \
+  " coalesce (l.name, ''), a.description," \
+  " EXISTS (SELECT 1 FROM coverage c WHERE c.patient_id = a.patient_id AND c.status = 'active')," \
+  " coalesce (p.phone, '') != '', coalesce (p.has_address, 0)"
+#define FD_STORE_APPOINTMENT_JOINS \
+  "appointment a" \
+  " LEFT JOIN patient p ON p.id = a.patient_id" \
+  " LEFT JOIN practitioner pr ON pr.id = a.practitioner_id" \
+  " LEFT JOIN location l ON l.id = a.location_id"
+gpointer      fd_store_appointment_item_from_row (sqlite3_stmt *stmt);
+
 /* Index tables kept by the domain files, called from fd_store_put() for the
  * types each one claims */
 gboolean      fd_store_checkin_indexes (const char     *type);

@@ -1546,8 +1546,8 @@ fd_store_search_patients (FdStore     *self,
   return g_steal_pointer (&out);
 }
 
-static gpointer
-appointment_item_from_row (sqlite3_stmt *stmt)
+gpointer
+fd_store_appointment_item_from_row (sqlite3_stmt *stmt)
 {
   FdMissing missing = FD_MISSING_NONE;
 
@@ -1571,16 +1571,7 @@ appointment_item_from_row (sqlite3_stmt *stmt)
                                   missing);
 }
 
-#define APPOINTMENT_SELECT \
-  "SELECT a.id, a.start_unix, a.end_unix, a.status, a.patient_id," \
-  " coalesce (p.display, a.patient_display, ''), a.practitioner_id, coalesce (pr.display, '')," \
-  " coalesce (l.name, ''), a.description," \
-  " EXISTS (SELECT 1 FROM coverage c WHERE c.patient_id = a.patient_id AND c.status = 'active')," \
-  " coalesce (p.phone, '') != '', coalesce (p.has_address, 0)" \
-  " FROM appointment a" \
-  " LEFT JOIN patient p ON p.id = a.patient_id" \
-  " LEFT JOIN practitioner pr ON pr.id = a.practitioner_id" \
-  " LEFT JOIN location l ON l.id = a.location_id"
+#define APPOINTMENT_SELECT "SELECT " FD_STORE_APPOINTMENT_COLUMNS " FROM " FD_STORE_APPOINTMENT_JOINS
 
 static GPtrArray *
 collect_appointments (FdStore       *self,
@@ -1589,7 +1580,7 @@ collect_appointments (FdStore       *self,
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!fd_store_collect_rows (self, stmt, appointment_item_from_row, out, error))
+  if (!fd_store_collect_rows (self, stmt, fd_store_appointment_item_from_row, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }

@@ -21,6 +21,8 @@ typedef enum
   FD_STORE_ERROR_DISK_FULL,
   FD_STORE_ERROR_INVALID,       /* a resource the store cannot keep */
   FD_STORE_ERROR_NOT_FOUND,
+  FD_STORE_ERROR_ALREADY_DONE,  /* someone already did it: the record says who and when */
+  FD_STORE_ERROR_NOT_ALLOWED,   /* the record is not in a state that allows it */
 } FdStoreError;
 
 typedef enum
