@@ -629,6 +629,8 @@ checkin_in_transaction (FdStore     *self,
  * fd_store_checkin:
  * @self: the store
  * @appointment_id: the appointment of the patient who arrived
+ * @updated_patient: (nullable): the patient's record with the changes the
+ *   desk made to it, saved in the same transaction
  * @now: the time of arrival
  * @who: the desk's code, kept in the visit's status history
  * @error: return location for an error: #FD_STORE_ERROR_ALREADY_DONE says who
@@ -642,6 +644,7 @@ checkin_in_transaction (FdStore     *self,
 gboolean
 fd_store_checkin (FdStore     *self,
                   const char  *appointment_id,
+                  JsonObject  *updated_patient,
                   GDateTime   *now,
                   const char  *who,
                   GError     **error)
@@ -655,7 +658,8 @@ fd_store_checkin (FdStore     *self,
     return FALSE;
 
   appointment = fd_store_get (self, "Appointment", appointment_id, error);
-  if (appointment == NULL || !checkin_in_transaction (self, appointment, now, who, error))
+  if (appointment == NULL || !checkin_in_transaction (self, appointment, now, who, error) ||
+      (updated_patient != NULL && !put_local (self, updated_patient, error)))
     {
       fd_store_rollback (self);
       return FALSE;
@@ -1014,6 +1018,113 @@ fd_store_verified_on (FdStore    *self,
     }
   sqlite3_reset (stmt);
   return found;
+}
+
+/**
+ * fd_store_list_payers:
+ * @self: the store
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type FdStoreRef): the insurance
+ *   companies on file, by name
+ */
+GPtrArray *
+fd_store_list_payers (FdStore  *self,
+                      GError  **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_store_ref_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = fd_store_prepare (self,
+                           "SELECT id, json_extract (json, '$.name') AS name FROM resource"
+                           " WHERE type = 'Organization' AND json_extract (json, '$.type[0].coding[0].code') IN ('ins', 'pay')"
+                           " AND name IS NOT NULL ORDER BY name", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FdStoreRef *ref = g_new0 (FdStoreRef, 1);
+
+      ref->id = g_strdup (fd_store_column_text (stmt, 0));
+      ref->display = g_strdup (fd_store_column_text (stmt, 1));
+      g_ptr_array_add (out, ref);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fd_store_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * fd_store_replace_coverage:
+ * @self: the store
+ * @coverage: the new Coverage
+ * @replaced_id: (nullable): the coverage it replaces, which is cancelled
+ *   and ends the day before the new one starts
+ * @now: when
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if both were saved, in one transaction
+ */
+gboolean
+fd_store_replace_coverage (FdStore     *self,
+                           JsonObject  *coverage,
+                           const char  *replaced_id,
+                           GDateTime   *now,
+                           GError     **error)
+{
+  g_autoptr(JsonObject) old = NULL;
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+
+  if (replaced_id != NULL)
+    {
+      old = fd_store_get (self, "Coverage", replaced_id, error);
+      if (old == NULL)
+        {
+          fd_store_rollback (self);
+          return FALSE;
+        }
+      json_object_set_string_member (old, "status", "cancelled");
+      {
+        JsonObject *period = fd_fhir_get_object (old, "period");
+        const char *start = fd_fhir_get_string (fd_fhir_get_object (coverage, "period"), "start");
+        GDate end;
+
+        if (period == NULL)
+          {
+            period = json_object_new ();
+            json_object_set_object_member (old, "period", period);
+          }
+        if (start != NULL && fd_date_parse_iso (start, &end))
+          {
+            g_autofree char *text = NULL;
+
+            g_date_subtract_days (&end, 1);
+            text = fd_date_format_iso (&end);
+            if (fd_fhir_get_string (period, "start") == NULL ||
+                g_strcmp0 (fd_fhir_get_string (period, "start"), text) <= 0)
+              json_object_set_string_member (period, "end", text);
+          }
+      }
+      if (!put_local (self, old, error))
+        {
+          fd_store_rollback (self);
+          return FALSE;
+        }
+    }
+
+  if (!put_local (self, coverage, error))
+    {
+      fd_store_rollback (self);
+      return FALSE;
+    }
+  return fd_store_commit (self, error);
 }
 
 /* Walk-ins */

@@ -58,6 +58,7 @@ GHashTable *fd_store_patients_seen_on     (FdStore            *self,
 
 gboolean    fd_store_checkin              (FdStore            *self,
                                            const char         *appointment_id,
+                                           JsonObject         *updated_patient,
                                            GDateTime          *now,
                                            const char         *who,
                                            GError            **error);
@@ -90,6 +91,14 @@ gboolean    fd_store_verified_on          (FdStore            *self,
                                            const char         *coverage_id,
                                            gint64              day_start_unix,
                                            gint64             *checked_unix);
+
+GPtrArray  *fd_store_list_payers          (FdStore            *self,
+                                           GError            **error);
+gboolean    fd_store_replace_coverage     (FdStore            *self,
+                                           JsonObject         *coverage,
+                                           const char         *replaced_id,
+                                           GDateTime          *now,
+                                           GError            **error);
 
 GPtrArray  *fd_store_find_duplicates      (FdStore            *self,
                                            const char         *family,

@@ -141,7 +141,9 @@ store_changed_cb (FdStore            *store,
 {
   if (!self->live)
     {
-      if (fd_store_checkin_indexes (type) || g_str_equal (type, "Appointment") ||
+      if (g_str_equal (type, "Encounter") || g_str_equal (type, "Appointment") ||
+          g_str_equal (type, "QuestionnaireResponse") || g_str_equal (type, "Consent") ||
+          g_str_has_prefix (type, "CoverageEligibility") ||
           g_str_equal (type, "Patient") || g_str_equal (type, "Coverage") ||
           g_str_equal (type, "Practitioner") || g_str_equal (type, "Location"))
         self->stale = TRUE;

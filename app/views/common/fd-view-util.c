@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "FdViewUtil"
 
+#include "config.h"
+
+#include <adwaita.h>
+
 #include "fd-view-util.h"
 
 /**
@@ -86,4 +90,58 @@ fd_view_unparent_children (GtkWidget *widget)
 
   while ((child = gtk_widget_get_first_child (widget)))
     gtk_widget_unparent (child);
+}
+
+/**
+ * fd_view_settings:
+ *
+ * Returns: (transfer full) (nullable): the station's settings, or %NULL
+ *   when the schema is not installed
+ */
+GSettings *
+fd_view_settings (void)
+{
+  g_autoptr(GSettingsSchema) schema =
+    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+
+  return schema != NULL ? g_settings_new (APP_ID) : NULL;
+}
+
+/**
+ * fd_view_station_code:
+ *
+ * Returns: (transfer full): the code the desk signs its changes with: the
+ *   station code from Preferences, else the computer's name
+ */
+char *
+fd_view_station_code (void)
+{
+  g_autoptr(GSettings) settings = fd_view_settings ();
+  g_autofree char *code = settings ? g_settings_get_string (settings, "station-code") : NULL;
+
+  if (code != NULL && *g_strstrip (code) != '\0')
+    return g_steal_pointer (&code);
+  return g_strdup (g_get_host_name ());
+}
+
+/**
+ * fd_view_show_toast:
+ * @widget: a widget inside a window with an #AdwToastOverlay
+ * @toast: (transfer full): an #AdwToast
+ *
+ * Returns: whether the toast found an overlay to show in
+ */
+gboolean
+fd_view_show_toast (GtkWidget *widget,
+                    gpointer   toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay == NULL)
+    {
+      g_object_unref (toast);
+      return FALSE;
+    }
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  return TRUE;
 }

@@ -19,5 +19,9 @@ void     fd_view_clear_store        (FdStore   **store,
 gboolean fd_view_set_date           (GDateTime **date,
                                      GDateTime  *new_date);
 void     fd_view_unparent_children  (GtkWidget  *widget);
+char    *fd_view_station_code       (void);
+gboolean fd_view_show_toast         (GtkWidget  *widget,
+                                     gpointer    toast);
+GSettings *fd_view_settings         (void);
 
 G_END_DECLS
