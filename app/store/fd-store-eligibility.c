@@ -105,12 +105,14 @@ fd_store_find_eligibility (FdStore     *self,
                                "  WHERE resp.type = 'CoverageEligibilityResponse' AND " RESPONSE_ANSWERS_REQUEST ")"
                                " AND NOT EXISTS (SELECT 1 FROM resource later"
                                "  WHERE later.type = 'CoverageEligibilityRequest' AND later.id != req.id"
-                               "  AND julianday (json_extract (later.json, '$.created'))"
-                               "   > julianday (json_extract (req.json, '$.created'))"
+                               "  AND (julianday (json_extract (later.json, '$.created'))"
+                               "    > julianday (json_extract (req.json, '$.created'))"
+                               "   OR (julianday (json_extract (later.json, '$.created'))"
+                               "    = julianday (json_extract (req.json, '$.created')) AND later.id > req.id))"
                                "  AND EXISTS (SELECT 1 FROM json_each (later.json, '$.insurance') i"
                                "   WHERE json_extract (i.value, '$.coverage.reference') = 'Coverage/' || ?1"
                                "   OR json_extract (i.value, '$.coverage.reference') LIKE '%/Coverage/' || ?1))"
-                               " ORDER BY julianday (json_extract (req.json, '$.created')) DESC, req.id LIMIT 1",
+                               " ORDER BY julianday (json_extract (req.json, '$.created')) DESC, req.id DESC LIMIT 1",
                                error);
       if (stmt == NULL)
         return FALSE;

@@ -130,7 +130,7 @@ build_request (FdStore    *store,
   g_autoptr(JsonObject) request = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
   g_autofree char *today = today_text (fd_store_get_time_zone (store));
   JsonObject *beneficiary = fd_fhir_get_object (coverage, "beneficiary");
   JsonObject *payor = fd_fhir_array_object (fd_fhir_get_array (coverage, "payor"), 0);

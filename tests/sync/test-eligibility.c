@@ -362,6 +362,8 @@ test_offline_then_sync (void)
   g_autoptr(FdEligibilityResult) result = NULL;
   g_autoptr(FdEligibilityResult) waiting = NULL;
   g_autoptr(FdEligibilityResult) answered = NULL;
+  g_autoptr(FdEligibilityResult) again = NULL;
+  g_autoptr(FdEligibilityResult) known = NULL;
   FdSyncStats stats;
 
   fd_test_set_fault (proxy_url, "{\"mode\": \"refuse\"}");
@@ -402,6 +404,16 @@ test_offline_then_sync (void)
   g_assert_true (answered->has_copay);
   g_assert_cmpint (answered->copay.cents, ==, 4000);
   g_assert_true (fd_eligibility_result_is_verified_today (answered, fd_store_get_time_zone (store)));
+
+  /* A new check that has to wait: the panel keeps the last answer and says a newer check waits */
+  again = check (store, NULL, "elig-offline", NULL, 5);
+  g_assert_cmpint (again->state, ==, FD_ELIGIBILITY_NOT_VERIFIED);
+  g_assert_true (again->queued);
+  known = latest (store, "elig-offline");
+  g_assert_cmpint (known->state, ==, FD_ELIGIBILITY_ACTIVE);
+  g_assert_true (known->queued);
+  g_assert_cmpstr (known->request_id, ==, again->request_id);
+  g_assert_true (g_date_time_equal (known->checked_at, answered->checked_at));
   assert_coverage_unchanged (store, "elig-offline", before);
 }
 
