@@ -548,6 +548,38 @@ test_wrong_type (void)
   check_unreadable_answer ("wrong-type", "elig-wrong-type", "{\"mode\": \"wrong-type\", \"match\": \"CoverageEligibilityResponse\"}");
 }
 
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A check the desk walks away from ends at once, and leaves the coverage as it was */
+static void
+test_cancelled (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = synced_store ("cancelled");
+  g_autoptr(FdFhirClient) client = client_for (proxy_url);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) async = NULL;
+  g_autoptr(FdEligibilityResult) result = NULL;
+  g_autofree char *before = coverage_snapshot (store, "elig-silent");
+
+  set_payer ("{\"outcome\": \"silent\"}");
+  fd_eligibility_check_async (store, client, "elig-silent", NULL, 30, cancellable, got_result_cb, &async);
+  g_timeout_add (300, cancel_cb, cancellable);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reset_payer ();
+
+  result = fd_eligibility_check_finish (async, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (result);
+  assert_coverage_unchanged (store, "elig-silent", before);
+}
+
 /* A coverage on file without a payer cannot be checked, and says why */
 static void
 test_no_payer_on_file (void)
@@ -629,6 +661,7 @@ main (int argc, char **argv)
   g_test_add_func ("/eligibility/malformed-json", test_malformed_json);
   g_test_add_func ("/eligibility/wrong-type", test_wrong_type);
   g_test_add_func ("/eligibility/no-payer-on-file", test_no_payer_on_file);
+  g_test_add_func ("/eligibility/cancelled", test_cancelled);
 
   ret = g_test_run ();
 
