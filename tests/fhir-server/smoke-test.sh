@@ -55,8 +55,9 @@ cat > "$work/seed.json" <<'EOF'
 ]}
 EOF
 
-# Start the server and read the base URL from its first stdout line.
-coproc SERVER { exec node server.js --port 0 --load "$work/seed.json" 2>"$work/server.log"; }
+# Start the server and read the base URL from its first stdout line. The
+# payer answers after 100 ms here (700 ms by default).
+coproc SERVER { FRONTDESK_PAYER_DELAY_MS=100 exec node server.js --port 0 --load "$work/seed.json" 2>"$work/server.log"; }
 server_pid=$SERVER_PID
 line=""
 read -r -t 30 line <&"${SERVER[0]}" || true
@@ -121,6 +122,53 @@ check "Patient/_history lists the 5 Patient versions" \
   test "$(json "$work/hist.json" 'b.type + " " + b.entry.length')" = "history 5"
 check "history is newest first" \
   test "$(json "$work/hist.json" 'b.entry[0].resource.id + "/" + b.entry[0].resource.meta.versionId')" = "smoke-new/2"
+
+# The simulated payer: a demo payer answers a new CoverageEligibilityRequest
+# with a CoverageEligibilityResponse that search finds by its request.
+origin="${base%/fhir/R4}"
+curl -s -o /dev/null -X PUT -H "$ct" \
+  -d '{"resourceType": "Organization", "id": "smoke-payer", "name": "Bluebonnet Health Plan"}' "$base/Organization/smoke-payer"
+curl -s -o /dev/null -X PUT -H "$ct" \
+  -d '{"resourceType": "Coverage", "id": "smoke-cov", "status": "active", "subscriberId": "BHP000000001",
+       "beneficiary": {"reference": "Patient/smoke-1"}, "payor": [{"reference": "Organization/smoke-payer"}],
+       "costToBeneficiary": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-copay-type", "code": "copay"}]},
+                              "valueMoney": {"value": 30, "currency": "USD"}}]}' "$base/Coverage/smoke-cov"
+eligibility_request() { # eligibility_request ID: PUTs a request for smoke-cov, prints the status
+  curl -s -o "$work/$1.json" -w '%{http_code}' -X PUT -H "$ct" \
+    -d '{"resourceType": "CoverageEligibilityRequest", "id": "'"$1"'", "status": "active",
+         "purpose": ["validation", "benefits"], "patient": {"reference": "Patient/smoke-1"},
+         "created": "2030-01-07T08:00:00Z", "insurer": {"reference": "Organization/smoke-payer"},
+         "insurance": [{"focal": true, "coverage": {"reference": "Coverage/smoke-cov"}}]}' \
+    "$base/CoverageEligibilityRequest/$1"
+}
+answers() { # answers ID: how many responses point at request ID
+  curl -s -o "$work/answers-$1.json" "$base/CoverageEligibilityResponse?request=CoverageEligibilityRequest/$1"
+  json "$work/answers-$1.json" '(b.entry || []).length'
+}
+code=$(eligibility_request smoke-elig-1)
+check "PUT of a CoverageEligibilityRequest answers 201 (got $code)" test "$code" = 201
+for _ in $(seq 1 50); do [ "$(answers smoke-elig-1)" = 1 ] && break; sleep 0.1; done
+check "the payer answers within 5 s with one response" test "$(answers smoke-elig-1)" = 1
+check "the answer is complete, in force, with the co-pay of the coverage" \
+  test "$(json "$work/answers-smoke-elig-1.json" 'const r = b.entry[0].resource;
+    [r.outcome, r.insurance[0].inforce, r.insurance[0].item[0].benefit[0].allowedMoney.value].join(" ")')" = "complete true 30"
+
+code=$(curl -s -o "$work/payer.json" -w '%{http_code}' -X POST -d '{"outcome": "bogus"}' "$origin/_payer")
+check "POST /_payer with an unknown outcome answers 400 (got $code)" test "$code" = 400
+code=$(curl -s -o "$work/payer.json" -w '%{http_code}' -X POST -d '{"outcome": "error", "delay_ms": 0}' "$origin/_payer")
+check "POST /_payer sets the outcome (got $code)" \
+  test "$code $(json "$work/payer.json" 'b.outcome + " " + b.delay_ms')" = "200 error 0"
+eligibility_request smoke-elig-2 > /dev/null
+for _ in $(seq 1 50); do [ "$(answers smoke-elig-2)" = 1 ] && break; sleep 0.1; done
+check "a forced error answers with outcome error and an error code" \
+  test "$(json "$work/answers-smoke-elig-2.json" 'const r = b.entry[0].resource; r.outcome + " " + r.error[0].code.coding[0].code')" = "error unavailable"
+curl -s -o /dev/null -X POST -d '{"outcome": "silent", "delay_ms": 0}' "$origin/_payer"
+eligibility_request smoke-elig-3 > /dev/null
+sleep 0.5
+check "a silent payer never answers" test "$(answers smoke-elig-3)" = 0
+curl -s -o "$work/payer.json" -X DELETE "$origin/_payer"
+check "DELETE /_payer goes back to the defaults" \
+  test "$(json "$work/payer.json" 'b.outcome + " " + b.delay_ms')" = "auto 100"
 
 # Stop the server.
 kill -TERM "$server_pid"
