@@ -534,3 +534,17 @@ fd_sync_service_get_progress (FdSyncService *self)
   g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), 0);
   return self->progress;
 }
+
+/**
+ * fd_sync_service_get_client:
+ * @self: the service
+ *
+ * Returns: (transfer none): the client for the clinic's server, for work
+ *   outside sync such as eligibility checks (copy it for another thread)
+ */
+FdFhirClient *
+fd_sync_service_get_client (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
+  return self->client;
+}

@@ -24,4 +24,6 @@ const char    *fd_sync_service_get_last_error   (FdSyncService *self);
 guint          fd_sync_service_get_first_sync_count (FdSyncService *self);
 guint          fd_sync_service_get_progress     (FdSyncService *self);
 
+FdFhirClient  *fd_sync_service_get_client       (FdSyncService *self);
+
 G_END_DECLS
