@@ -406,20 +406,16 @@ draw_first_header (FdPrintDoc          *doc,
                      g->address_w, FD_FONT_SMALL, PANGO_ALIGN_LEFT, FD_TEXT_ELLIPSIZE, sender);
     }
 
-  /* The guarantor, in the envelope's window: one line each, never past it */
+  /* The guarantor, in the envelope's window: a long name wraps rather than
+   * losing its end; at 9 pt the window holds five lines */
   {
     double ay = g->address_y;
-    double limit = g->address_y + g->address_h;
 
     ay += fd_print_text (doc, g->address_x, ay, g->address_w, FD_FONT_BOLD, PANGO_ALIGN_LEFT,
-                         FD_TEXT_ELLIPSIZE, s->guarantor_name);
+                         FD_TEXT_WRAP, s->guarantor_name);
     for (guint i = 0; s->guarantor_address != NULL && s->guarantor_address[i] != NULL; i++)
-      {
-        if (ay + fd_print_line_height (doc, FD_FONT_BODY) > limit + 0.5)
-          break;
-        ay += fd_print_text (doc, g->address_x, ay, g->address_w, FD_FONT_BODY, PANGO_ALIGN_LEFT,
-                             FD_TEXT_ELLIPSIZE, s->guarantor_address[i]);
-      }
+      ay += fd_print_text (doc, g->address_x, ay, g->address_w, FD_FONT_BODY, PANGO_ALIGN_LEFT,
+                           FD_TEXT_ELLIPSIZE, s->guarantor_address[i]);
   }
 
   /* What is owed, right of the address */
@@ -586,9 +582,15 @@ draw_page (FdPrintDoc          *doc,
         }
       else
         since = g_strdup (fd_print_tr (doc, NC_("printed", "Account activity")));
-      hh = fd_print_text (doc, g->x, y, g->w * 0.6, FD_FONT_HEADING, PANGO_ALIGN_LEFT, FD_TEXT_ELLIPSIZE, since);
-      right_field (doc, g->x + g->w, y + hh - fd_print_line_height (doc, FD_FONT_BOLD),
-                   fd_print_tr (doc, NC_("printed", "Previous balance")), previous);
+      {
+        const char *label = fd_print_tr (doc, NC_("printed", "Previous balance"));
+        double pair_w = fd_print_text_width (doc, FD_FONT_BODY, label) + 6 +
+                        fd_print_text_width (doc, FD_FONT_BOLD, previous);
+
+        hh = fd_print_text (doc, g->x, y, g->w - pair_w - 16, FD_FONT_HEADING, PANGO_ALIGN_LEFT,
+                            FD_TEXT_ELLIPSIZE, since);
+        right_field (doc, g->x + g->w, y + hh - fd_print_line_height (doc, FD_FONT_BOLD), label, previous);
+      }
       y = g->first_table_y;
     }
   else
