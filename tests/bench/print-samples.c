@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writes the sample documents of docs/screenshots as PDFs into a folder:
  *   print-samples DIR
- * then turn them into PNGs with pdftoppm (build-aux/print-samples does both). */
+ * then turn them into PNGs with pdftoppm, as docs/screenshots/README.md shows. */
 #include <locale.h>
 
 #include "fd-drawer-report.h"
