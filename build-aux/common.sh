@@ -5,7 +5,7 @@
 FRONTDESK_PACKAGES=(
   build-essential pkg-config meson ninja-build gettext python3
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libsoup-3.0-dev
-  libsqlite3-dev sqlite3 libcairo2-dev libjson-glib-dev libsecret-1-dev glib-networking
+  libsqlite3-dev sqlite3 libcairo2-dev libpango1.0-dev libjson-glib-dev libsecret-1-dev glib-networking
   desktop-file-utils appstream-util
   xvfb xauth dbus dbus-x11 at-spi2-core python3-pyatspi
   poppler-utils imagemagick curl

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Printing: one receipt saved as a PDF against an empty page saved the same
+ * way, and a statement run of 500 two-page statements into one PDF against
+ * the same number of empty pages. */
+#include <locale.h>
+
+#include "fd-print-fixtures.h"
+#include "fd-receipt.h"
+#include "fd-statement.h"
+#include "fd-test-util.h"
+
+#define N_RECEIPTS 300
+#define N_STATEMENTS 500
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *samples,
+            double  p)
+{
+  g_array_sort (samples, compare_doubles);
+  return g_array_index (samples, double, (guint) (p * (samples->len - 1) + 0.5));
+}
+
+static void
+empty_page_cb (cairo_t  *cr,
+               guint     page_index,
+               gpointer  user_data)
+{
+}
+
+static void
+check (gboolean  ok,
+       GError   *error)
+{
+  if (!ok)
+    g_error ("%s", error->message);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *dir = fd_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "bench.pdf", NULL);
+  g_autoptr(GArray) receipt = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) empty = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  FdReceiptFixture r;
+  FdStatementFixture *statements;
+  const FdStatement **list;
+  double height;
+  guint pages = 0;
+
+  setlocale (LC_ALL, "");
+  fd_fixture_receipt_init (&r);
+  height = fd_receipt_measure (FD_PAPER_ROLL_80MM_WIDTH, &r.receipt, fd_fixture_clinic (), "en");
+
+  /* Warm the font caches once */
+  check (fd_receipt_write_pdf (path, FD_PAPER_ROLL_80MM, &r.receipt, fd_fixture_clinic (), "en", NULL, &error), error);
+
+  for (guint i = 0; i < N_RECEIPTS; i++)
+    {
+      gint64 t0 = g_get_monotonic_time (), t1, t2;
+      double ms;
+
+      check (fd_print_write_pdf (path, FD_PAPER_ROLL_80MM_WIDTH, height, 1, empty_page_cb, NULL, NULL, &error), error);
+      t1 = g_get_monotonic_time ();
+      check (fd_receipt_write_pdf (path, FD_PAPER_ROLL_80MM, &r.receipt, fd_fixture_clinic (), "en", NULL, &error), error);
+      t2 = g_get_monotonic_time ();
+      ms = (t1 - t0) / 1000.0;
+      g_array_append_val (empty, ms);
+      ms = (t2 - t1) / 1000.0;
+      g_array_append_val (receipt, ms);
+    }
+  g_print ("bench receipt-pdf-p50 %.2f ms (baseline %.2f ms)\n", percentile (receipt, 0.50), percentile (empty, 0.50));
+  g_print ("bench receipt-pdf-p99 %.2f ms (baseline %.2f ms)\n", percentile (receipt, 0.99), percentile (empty, 0.99));
+  fd_fixture_receipt_clear (&r);
+
+  /* A statement run */
+  statements = g_new0 (FdStatementFixture, N_STATEMENTS);
+  list = g_new0 (const FdStatement *, N_STATEMENTS);
+  for (guint i = 0; i < N_STATEMENTS; i++)
+    {
+      fd_fixture_statement_init (&statements[i], 36, i);
+      list[i] = &statements[i].statement;
+    }
+  pages = fd_statement_count_pages (FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, list[0],
+                                    fd_fixture_clinic (), NULL) * N_STATEMENTS;
+  {
+    gint64 t0 = g_get_monotonic_time (), t1, t2;
+    double run_s, base_s;
+
+    check (fd_print_write_pdf (path, FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, pages, empty_page_cb,
+                               NULL, NULL, &error), error);
+    t1 = g_get_monotonic_time ();
+    check (fd_statements_write_pdf (path, FD_PAPER_LETTER, list, N_STATEMENTS, fd_fixture_clinic (),
+                                    NULL, NULL, NULL, &error), error);
+    t2 = g_get_monotonic_time ();
+    base_s = (t1 - t0) / 1e6;
+    run_s = (t2 - t1) / 1e6;
+    g_print ("bench statement-run-%u-statements-%u-pages %.2f s (baseline %.2f s)\n",
+             N_STATEMENTS, pages, run_s, base_s);
+    g_print ("bench statement-run-pages-per-second %.0f pages/s (baseline %.0f pages/s)\n",
+             pages / run_s, pages / base_s);
+  }
+
+  for (guint i = 0; i < N_STATEMENTS; i++)
+    fd_fixture_statement_clear (&statements[i]);
+  g_free (statements);
+  g_free (list);
+  fd_test_remove_dir (dir);
+  return 0;
+}
