@@ -11,6 +11,7 @@
 #include "fd-dates.h"
 #include "fd-patient-panel.h"
 #include "fd-payments-view.h"
+#include "fd-store-checkin.h"
 #include "fd-sync-panel.h"
 #include "fd-window.h"
 
@@ -22,6 +23,7 @@ struct _FdWindow
 
   FdStore              *store;
   FdSyncService        *sync_service;
+  GHashTable           *seen_today;   /* patient ids with an appointment today, for the search */
   gulong                sync_state_id;
   gulong                outbox_changed_id;
   GSettings            *settings;
@@ -117,8 +119,27 @@ run_search (FdWindow *self)
       g_list_store_remove_all (self->results);
     }
   else
-    g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
-                         hits->pdata, hits->len);
+    {
+      g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+      GDate today;
+
+      /* Patients expected today come first: the one at the desk is most likely among them */
+      fd_date_set_today (&today, fd_store_get_time_zone (self->store));
+      g_clear_pointer (&self->seen_today, g_hash_table_unref);
+      self->seen_today = fd_store_patients_seen_on (self->store, &today, NULL);
+      for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < hits->len; i++)
+          {
+            FdPatientItem *item = g_ptr_array_index (hits, i);
+            gboolean today_hit = self->seen_today != NULL &&
+                                 g_hash_table_contains (self->seen_today, fd_patient_item_get_id (item));
+
+            if (today_hit == (pass == 0))
+              g_ptr_array_add (ordered, item);
+          }
+      g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
+                           ordered->pdata, ordered->len);
+    }
 
   gtk_stack_set_visible_child_name (self->search_stack,
                                     g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0 ? "results" : "empty");
@@ -143,14 +164,33 @@ move_selection (FdWindow *self,
   gtk_widget_activate_action (GTK_WIDGET (self->search_list), "list.scroll-to-item", "u", (guint) next);
 }
 
+/* A patient expected today and not yet checked in goes straight to
+ * check-in; anyone else opens in the patient panel */
 static void
 open_result (FdWindow *self,
              guint     position)
 {
   g_autoptr(FdPatientItem) item = g_list_model_get_item (G_LIST_MODEL (self->results), position);
+  g_autofree char *appointment_id = NULL;
+  g_autoptr(FdVisitItem) visit = NULL;
+  GDate today;
 
-  if (item != NULL)
-    fd_window_open_patient (self, fd_patient_item_get_id (item));
+  if (item == NULL)
+    return;
+
+  fd_date_set_today (&today, fd_store_get_time_zone (self->store));
+  appointment_id = fd_store_find_today_appointment (self->store, fd_patient_item_get_id (item), &today);
+  if (appointment_id != NULL)
+    visit = fd_store_get_visit (self->store, appointment_id, g_get_real_time () / G_USEC_PER_SEC, NULL);
+
+  if (visit != NULL && fd_visit_item_get_state (visit) == FD_FLOW_SCHEDULED)
+    {
+      show_search (self, FALSE);
+      adw_view_stack_set_visible_child_name (self->view_stack, "checkin");
+      fd_checkin_view_open_checkin (self->checkin_view, appointment_id);
+      return;
+    }
+  fd_window_open_patient (self, fd_patient_item_get_id (item));
 }
 
 static void
@@ -352,6 +392,21 @@ patient_activated_cb (FdWindow   *self,
   fd_window_open_patient (self, patient_id);
 }
 
+/* Check-in's "Collect Now": the patient and what is due go to Payments */
+static void
+collect_payment_cb (FdWindow   *self,
+                    const char *patient_id,
+                    gint64      cents,
+                    const char *currency)
+{
+  GtkWindow *dialog = fd_checkin_view_get_dialog (self->checkin_view);
+
+  if (dialog != NULL)
+    gtk_window_close (dialog);
+  adw_view_stack_set_visible_child_name (self->view_stack, "payments");
+  fd_window_open_patient (self, patient_id);
+}
+
 static void
 patient_panel_close_cb (FdWindow *self)
 {
@@ -397,12 +452,20 @@ search_item_bind_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *list_item,
                      gpointer                  user_data)
 {
+  FdWindow *self = user_data;
   FdPatientItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *box = gtk_list_item_get_child (list_item);
   GtkWidget *name = gtk_widget_get_first_child (box);
   GtkWidget *detail = gtk_widget_get_next_sibling (name);
   g_autofree char *description = describe_patient (item);
 
+  if (self->seen_today != NULL && g_hash_table_contains (self->seen_today, fd_patient_item_get_id (item)))
+    {
+      g_autofree char *with_today = g_strdup_printf ("%s  ·  %s", _("Appointment today"), description);
+
+      g_free (description);
+      description = g_steal_pointer (&with_today);
+    }
   gtk_label_set_label (GTK_LABEL (name), fd_patient_item_get_display (item));
   gtk_label_set_label (GTK_LABEL (detail), description);
 }
@@ -473,6 +536,7 @@ fd_window_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->seen_today, g_hash_table_unref);
   if (self->sync_service != NULL)
     g_clear_signal_handler (&self->sync_state_id, self->sync_service);
   g_clear_object (&self->sync_service);
@@ -527,6 +591,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_result_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, patient_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, patient_panel_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, collect_payment_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sync_popover_shown_cb);
 
@@ -558,7 +623,7 @@ fd_window_init (FdWindow *self)
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (search_item_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (search_item_bind_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (search_item_bind_cb), self);
   gtk_list_view_set_factory (self->search_list, factory);
   g_object_unref (factory);
 
@@ -677,6 +742,7 @@ fd_window_set_sync_service (FdWindow      *self,
     g_clear_signal_handler (&self->sync_state_id, self->sync_service);
   g_set_object (&self->sync_service, service);
   fd_sync_panel_set_service (self->sync_panel, service);
+  fd_checkin_view_set_client (self->checkin_view, service ? fd_sync_service_get_client (service) : NULL);
   if (service != NULL)
     self->sync_state_id = g_signal_connect_swapped (service, "state-changed",
                                                     G_CALLBACK (sync_state_changed_cb), self);

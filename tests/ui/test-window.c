@@ -4,7 +4,9 @@
 
 #include "fd-chartprep-view.h"
 #include "fd-checkin-view.h"
+#include "fd-dates.h"
 #include "fd-patient-panel.h"
+#include "fd-store-checkin.h"
 #include "fd-test-util.h"
 #include "fd-window.h"
 
@@ -127,10 +129,39 @@ test_search_opens_patient (void)
 
   g_assert_cmpuint (g_list_model_get_n_items (results), >, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (main_stack), ==, "search");
-  first = g_list_model_get_item (results, 0);
-  g_assert_true (g_str_has_prefix (fd_patient_item_get_display (first), "O'Brien"));
 
-  /* Enter opens the selected (first) patient in the panel */
+  /* Patients expected today come first; Enter on anyone else opens the panel */
+  {
+    g_autoptr(GHashTable) today_set = NULL;
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (child (window, "search_list")));
+    gboolean seen_other = FALSE;
+    guint other = GTK_INVALID_LIST_POSITION;
+    GDate today;
+
+    fd_date_set_today (&today, fd_store_get_time_zone (store));
+    today_set = fd_store_patients_seen_on (store, &today, NULL);
+    for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+      {
+        g_autoptr(FdPatientItem) item = g_list_model_get_item (results, i);
+        gboolean expected = g_hash_table_contains (today_set, fd_patient_item_get_id (item));
+
+        g_assert_true (g_str_has_prefix (fd_patient_item_get_display (item), "O'Brien") ||
+                       strstr (fd_patient_item_get_display (item), "O'Brien") != NULL ||
+                       strstr (fd_patient_item_get_display (item), "Obri") != NULL);
+        /* nobody expected today after someone who is not */
+        g_assert_false (expected && seen_other);
+        if (!expected && !seen_other)
+          {
+            seen_other = TRUE;
+            other = i;
+          }
+      }
+    g_assert_cmpuint (other, !=, GTK_INVALID_LIST_POSITION);
+    gtk_single_selection_set_selected (selection, other);
+    first = g_list_model_get_item (results, other);
+  }
+
+  /* Enter opens the selected patient in the panel */
   g_signal_emit_by_name (entry, "activate");
   fd_test_iterate ();
   g_assert_true (adw_flap_get_reveal_flap (flap));

@@ -8,6 +8,7 @@
 #include "fd-checkin-dialog.h"
 #include "fd-dates.h"
 #include "fd-demographics.h"
+#include "fd-eligibility.h"
 #include "fd-fhir.h"
 #include "fd-forms.h"
 #include "fd-store-checkin.h"
@@ -55,6 +56,11 @@ struct _FdCheckinDialog
 
   FdStore              *store;
   gulong                changed_id;
+  FdFhirClient         *client;
+  GCancellable         *cancellable;
+  FdEligibilityResult  *result;     /* of the check made from this panel */
+  gboolean              checking;
+  char                 *practitioner_id;
   char                 *appointment_id;
   char                 *patient_id;
   char                 *coverage_id;
@@ -89,6 +95,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_APPOINTMENT_ID,
+  PROP_CLIENT,
   N_PROPS
 };
 
@@ -380,40 +387,124 @@ coverage_class (JsonObject *coverage,
   return NULL;
 }
 
+#define ELIGIBILITY_TIMEOUT 10  /* seconds the desk waits for the payer */
+
+static void
+set_eligibility_icon (FdCheckinDialog *self,
+                      const char      *icon,
+                      const char      *css_class)
+{
+  gtk_image_set_from_icon_name (self->eligibility_icon, icon);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->eligibility_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->eligibility_icon), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->eligibility_icon), "error");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->eligibility_icon), css_class);
+}
+
 static void
 fill_eligibility (FdCheckinDialog *self)
 {
-  g_autoptr(GDateTime) now = now_local (self);
-  g_autoptr(GDateTime) midnight = g_date_time_new (fd_store_get_time_zone (self->store),
-                                                   g_date_time_get_year (now), g_date_time_get_month (now),
-                                                   g_date_time_get_day_of_month (now), 0, 0, 0);
-  gint64 checked = 0;
+  GTimeZone *tz = fd_store_get_time_zone (self->store);
+  g_autoptr(FdEligibilityResult) latest = NULL;
+  const FdEligibilityResult *result;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  FdMoneyStyle style;
 
   gtk_widget_set_visible (GTK_WIDGET (self->eligibility_row), self->coverage_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-eligibility",
+                                 self->coverage_id != NULL && !self->checking);
   if (self->coverage_id == NULL)
     return;
 
-  if (fd_store_verified_on (self->store, self->coverage_id, g_date_time_to_unix (midnight), &checked))
+  if (self->checking)
     {
-      g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (checked);
-      g_autofree char *time = fd_time_format_short (at);
-      g_autofree char *title = g_strdup_printf (_("Insurance verified today at %s"), time);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->eligibility_row), _("Checking with the payer…"));
+      adw_action_row_set_subtitle (self->eligibility_row, _("The check-in can go on meanwhile."));
+      set_eligibility_icon (self, "content-loading-symbolic", NULL);
+      return;
+    }
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->eligibility_row), title);
-      adw_action_row_set_subtitle (self->eligibility_row, _("The payer says the coverage is active"));
-      gtk_image_set_from_icon_name (self->eligibility_icon, "emblem-ok-symbolic");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->eligibility_icon), "warning");
-      gtk_widget_add_css_class (GTK_WIDGET (self->eligibility_icon), "success");
+  /* What the payer said last, unless this panel's own check knows better */
+  latest = fd_eligibility_get_latest (self->store, self->coverage_id, NULL);
+  result = latest;
+  if (self->result != NULL && (latest == NULL || !fd_eligibility_result_is_verified_today (latest, tz)))
+    result = self->result;
+
+  fd_money_style_from_locale (&style);
+  if (result == NULL)
+    {
+      title = g_strdup (_("Not verified today"));
+      subtitle = g_strdup (_("Press Check Now to ask the payer. The check-in can go on meanwhile."));
+      set_eligibility_icon (self, "dialog-warning-symbolic", "warning");
+    }
+  else if (fd_eligibility_result_is_verified_today (result, tz))
+    {
+      g_autoptr(GDateTime) at = g_date_time_to_timezone (result->checked_at, tz);
+      g_autofree char *time = fd_time_format_short (at);
+      g_autofree char *copay = result->has_copay ? fd_money_format (&result->copay, &style) : NULL;
+
+      /* Translators: a time */
+      title = g_strdup_printf (_("Insurance verified today at %s"), time);
+      if (copay != NULL)
+        /* Translators: the co-pay the payer reports */
+        subtitle = g_strdup_printf (_("Active · the payer gives a co-pay of %s"), copay);
+      else
+        subtitle = g_strdup (_("Active"));
+      set_eligibility_icon (self, "emblem-ok-symbolic", "success");
+    }
+  else if (result->state == FD_ELIGIBILITY_INACTIVE)
+    {
+      title = g_strdup (result->message ? result->message : _("Not active"));
+      subtitle = g_strdup (_("Ask the patient for a current insurance card, or the visit is self-pay."));
+      set_eligibility_icon (self, "dialog-error-symbolic", "error");
     }
   else
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->eligibility_row), _("Not verified today"));
-      adw_action_row_set_subtitle (self->eligibility_row,
-                                   _("Press Check Now to ask the payer. The check-in can go on meanwhile."));
-      gtk_image_set_from_icon_name (self->eligibility_icon, "dialog-warning-symbolic");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->eligibility_icon), "success");
-      gtk_widget_add_css_class (GTK_WIDGET (self->eligibility_icon), "warning");
+      title = fd_eligibility_result_dup_summary (result, tz);
+      if (result->queued)
+        subtitle = g_strdup (_("The check is queued; the answer shows here when it arrives. The check-in can go on."));
+      else
+        subtitle = g_strdup (_("The check-in can go on. Press Check Now to try again."));
+      set_eligibility_icon (self, "dialog-warning-symbolic", "warning");
     }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->eligibility_row), title);
+  adw_action_row_set_subtitle (self->eligibility_row, subtitle);
+}
+
+static void
+eligibility_checked_cb (GObject      *source,
+                        GAsyncResult *async_result,
+                        gpointer      user_data)
+{
+  g_autoptr(FdCheckinDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdEligibilityResult) result = fd_eligibility_check_finish (async_result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->checking = FALSE;
+  g_clear_pointer (&self->result, fd_eligibility_result_free);
+  self->result = g_steal_pointer (&result);
+  if (self->result == NULL)
+    g_debug ("Eligibility check failed: %s", error->message);
+  fill_eligibility (self);
+}
+
+static void
+check_eligibility (FdCheckinDialog *self)
+{
+  if (self->coverage_id == NULL || self->checking)
+    return;
+
+  self->checking = TRUE;
+  fill_eligibility (self);
+  fd_eligibility_check_async (self->store, self->client, self->coverage_id, self->practitioner_id,
+                              ELIGIBILITY_TIMEOUT, self->cancellable, eligibility_checked_cb,
+                              g_object_ref (self));
 }
 
 static void
@@ -464,7 +555,6 @@ fill_insurance (FdCheckinDialog *self)
   amount = fd_money_format (&self->copay, &style);
   adw_action_row_set_subtitle (self->copay_row, self->copay.cents > 0 ? amount : _("None"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.collect", self->copay.cents > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.check-eligibility", self->coverage_id != NULL);
 }
 
 static void
@@ -566,8 +656,14 @@ load (FdCheckinDialog *self)
   participants = fd_fhir_get_array (appointment, "participant");
   for (guint i = 0; participants && i < json_array_get_length (participants); i++)
     {
-      const char *id = fd_fhir_reference_id (fd_fhir_get_object (fd_fhir_array_object (participants, i), "actor"),
-                                             "Patient");
+      JsonObject *actor = fd_fhir_get_object (fd_fhir_array_object (participants, i), "actor");
+      const char *id = fd_fhir_reference_id (actor, "Patient");
+
+      if (fd_fhir_reference_id (actor, "Practitioner") != NULL)
+        {
+          g_free (self->practitioner_id);
+          self->practitioner_id = g_strdup (fd_fhir_reference_id (actor, "Practitioner"));
+        }
       if (id != NULL)
         {
           g_free (self->patient_id);
@@ -690,7 +786,7 @@ check_eligibility_action_cb (GtkWidget  *widget,
 {
   FdCheckinDialog *self = FD_CHECKIN_DIALOG (widget);
 
-  fill_eligibility (self);
+  check_eligibility (self);
 }
 
 static void
@@ -717,6 +813,15 @@ fd_checkin_dialog_constructed (GObject *object)
   G_OBJECT_CLASS (fd_checkin_dialog_parent_class)->constructed (object);
   load (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->confirm_check));
+
+  /* Not verified today: ask the payer right away, while the desk talks to the patient */
+  if (self->coverage_id != NULL && !self->done)
+    {
+      g_autoptr(FdEligibilityResult) latest = fd_eligibility_get_latest (self->store, self->coverage_id, NULL);
+
+      if (latest == NULL || !fd_eligibility_result_is_verified_today (latest, fd_store_get_time_zone (self->store)))
+        check_eligibility (self);
+    }
 }
 
 static void
@@ -724,7 +829,9 @@ fd_checkin_dialog_dispose (GObject *object)
 {
   FdCheckinDialog *self = (FdCheckinDialog *)object;
 
+  g_cancellable_cancel (self->cancellable);
   fd_view_clear_store (&self->store, &self->changed_id);
+  g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_CHECKIN_DIALOG);
 
   G_OBJECT_CLASS (fd_checkin_dialog_parent_class)->dispose (object);
@@ -738,6 +845,9 @@ fd_checkin_dialog_finalize (GObject *object)
   g_free (self->appointment_id);
   g_free (self->patient_id);
   g_free (self->coverage_id);
+  g_free (self->practitioner_id);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->result, fd_eligibility_result_free);
   g_clear_pointer (&self->patient, json_object_unref);
   fd_demographics_clear (&self->original);
 
@@ -759,6 +869,9 @@ fd_checkin_dialog_get_property (GObject    *object,
       break;
     case PROP_APPOINTMENT_ID:
       g_value_set_string (value, self->appointment_id);
+      break;
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -782,6 +895,9 @@ fd_checkin_dialog_set_property (GObject      *object,
     case PROP_APPOINTMENT_ID:
       self->appointment_id = g_value_dup_string (value);
       break;
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -804,6 +920,9 @@ fd_checkin_dialog_class_init (FdCheckinDialogClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_APPOINTMENT_ID] =
     g_param_spec_string ("appointment-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, FD_TYPE_FHIR_CLIENT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -859,6 +978,7 @@ fd_checkin_dialog_init (FdCheckinDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   fd_money_init (&self->copay, 0, "USD");
+  self->cancellable = g_cancellable_new ();
 
   for (guint i = 0; i < N_FIELDS; i++)
     {
@@ -886,16 +1006,20 @@ fd_checkin_dialog_init (FdCheckinDialog *self)
 /**
  * fd_checkin_dialog_new:
  * @store: the station's store
+ * @client: (nullable): the clinic server's client, for eligibility checks;
+ *   %NULL when the station has no server
  * @appointment_id: the appointment of the patient who arrived
  *
  * Returns: (transfer floating): the check-in panel for the appointment
  */
 FdCheckinDialog *
-fd_checkin_dialog_new (FdStore    *store,
-                       const char *appointment_id)
+fd_checkin_dialog_new (FdStore      *store,
+                       FdFhirClient *client,
+                       const char   *appointment_id)
 {
   return g_object_new (FD_TYPE_CHECKIN_DIALOG,
                        "store", store,
+                       "client", client,
                        "appointment-id", appointment_id,
                        NULL);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "fd-fhir-client.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
@@ -11,6 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FdCheckinDialog, fd_checkin_dialog, FD, CHECKIN_DIALOG, AdwWindow)
 
 FdCheckinDialog *fd_checkin_dialog_new               (FdStore         *store,
+                                                      FdFhirClient    *client,
                                                       const char      *appointment_id);
 const char      *fd_checkin_dialog_get_appointment_id (FdCheckinDialog *self);
 

@@ -24,6 +24,7 @@ struct _FdCheckinView
 
   FdStore            *store;
   gulong              changed_id;
+  FdFhirClient       *client;
   GDateTime          *date;
   GSettings          *settings;
   FdBoardModel       *board;
@@ -966,6 +967,7 @@ fd_checkin_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->board);
   g_clear_object (&self->settings);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (fd_checkin_view_parent_class)->dispose (object);
 }
@@ -1198,7 +1200,7 @@ fd_checkin_view_open_checkin (FdCheckinView *self,
 
   if (self->store == NULL)
     return;
-  dialog = fd_checkin_dialog_new (self->store, appointment_id);
+  dialog = fd_checkin_dialog_new (self->store, self->client, appointment_id);
   g_signal_connect_object (dialog, "checked-in", G_CALLBACK (dialog_checked_in_cb), self, 0);
   g_signal_connect_object (dialog, "collect", G_CALLBACK (dialog_collect_cb), self, 0);
   present_dialog (self, GTK_WINDOW (dialog));
@@ -1215,4 +1217,17 @@ fd_checkin_view_get_dialog (FdCheckinView *self)
 {
   g_return_val_if_fail (FD_IS_CHECKIN_VIEW (self), NULL);
   return self->dialog;
+}
+
+/**
+ * fd_checkin_view_set_client:
+ * @self: the view
+ * @client: (nullable): the clinic server's client, for eligibility checks
+ */
+void
+fd_checkin_view_set_client (FdCheckinView *self,
+                            FdFhirClient  *client)
+{
+  g_return_if_fail (FD_IS_CHECKIN_VIEW (self));
+  g_set_object (&self->client, client);
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "fd-fhir-client.h"
+
 G_BEGIN_DECLS
 
 #define FD_TYPE_CHECKIN_VIEW (fd_checkin_view_get_type ())
@@ -13,5 +15,7 @@ GListModel *fd_checkin_view_get_shown        (FdCheckinView *self);
 void        fd_checkin_view_open_checkin     (FdCheckinView *self,
                                               const char    *appointment_id);
 GtkWindow  *fd_checkin_view_get_dialog       (FdCheckinView *self);
+void        fd_checkin_view_set_client       (FdCheckinView *self,
+                                              FdFhirClient  *client);
 
 G_END_DECLS
