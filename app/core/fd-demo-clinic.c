@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "FdDemoClinic"
 
+#include "fd-checkin.h"
 #include "fd-demo-clinic.h"
+#include "fd-forms.h"
 #include "fd-core.h"
 
 #include <gio/gio.h>
@@ -226,6 +228,7 @@ typedef struct
   FdDemoEmitFunc       emit;
   gpointer             user_data;
   GRand               *rand;
+  GRand               *visit_rand;   /* encounters and forms: their own stream, so the rest stays as it was */
   GTimeZone           *tz;
   gchar               *last_updated;
   guint32              today_julian;
@@ -274,6 +277,7 @@ static void
 clear_generator (Generator *gen)
 {
   g_clear_pointer (&gen->rand, g_rand_free);
+  g_clear_pointer (&gen->visit_rand, g_rand_free);
   g_clear_pointer (&gen->tz, g_time_zone_unref);
   g_clear_pointer (&gen->last_updated, g_free);
   g_clear_pointer (&gen->surnames, g_ptr_array_unref);
@@ -1472,6 +1476,53 @@ emit_account (Generator  *gen,
   return emit_resource (gen, account, error);
 }
 
+/* A resource of the visit stream: its id and meta, like new_resource () */
+static JsonObject *
+finish_visit_resource (Generator  *gen,
+                       JsonObject *resource)
+{
+  JsonObject *meta = json_object_new ();
+
+  json_object_set_string_member (meta, "versionId", "1");
+  json_object_set_string_member (meta, "lastUpdated", gen->last_updated);
+  json_object_set_object_member (resource, "meta", meta);
+  return resource;
+}
+
+/* The signed forms and consents on file: most patients have them, some
+ * lapsed, a few never signed */
+static gboolean
+emit_forms (Generator  *gen,
+            guint       index,
+            GError    **error)
+{
+  static const guint on_file[] = { 780, 850, 900 };  /* per mille, in fd_desk_forms () order */
+  PatientInfo *info = &gen->patients[index];
+  g_autoptr(GDateTime) now = new_local_time (gen, &gen->options->today, 8 * 60);
+  guint n_forms;
+  const FdDeskForm *forms = fd_desk_forms (&n_forms);
+
+  for (guint i = 0; i < n_forms && i < G_N_ELEMENTS (on_file); i++)
+    {
+      g_autoptr(JsonObject) record = NULL;
+      g_autoptr(GDateTime) signed_at = NULL;
+      gchar id[UUID_LEN + 1];
+      guint days_ago;
+
+      if (!chance (gen->visit_rand, on_file[i]))
+        continue;
+      /* one in ten signed more than a year ago: a yearly form that has lapsed */
+      days_ago = chance (gen->visit_rand, 100) ? 370 + pick (gen->visit_rand, 700) : 1 + pick (gen->visit_rand, 360);
+      signed_at = g_date_time_add_days (now, -(gint) days_ago);
+      make_uuid (gen->visit_rand, id);
+      record = finish_visit_resource (gen, fd_desk_form_new_received (&forms[i], id, info->id, info->display,
+                                                                     signed_at));
+      if (!emit_resource (gen, record, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 emit_patients (Generator  *gen,
                GError    **error)
@@ -1490,6 +1541,10 @@ emit_patients (Generator  *gen,
 
   for (guint i = 0; i < n; i++)
     if (!emit_account (gen, i, error))
+      return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    if (!emit_forms (gen, i, error))
       return FALSE;
 
   return TRUE;
@@ -1594,6 +1649,52 @@ describe_visit (GRand     *rand,
     }
 }
 
+/* The visit (Encounter) check-in opened for an appointment the patient came
+ * to: arrival a little early or late, the room, the end */
+static gboolean
+emit_visit (Generator   *gen,
+            JsonObject  *appointment,
+            const char  *status,
+            GDateTime   *start,
+            guint        duration,
+            GError     **error)
+{
+  static const char * const desks[] = { "FD1", "FD2" };
+  g_autoptr(JsonObject) encounter = NULL;
+  g_autoptr(GDateTime) arrived = NULL;
+  g_autoptr(GDateTime) roomed = NULL;
+  g_autoptr(GDateTime) finished = NULL;
+  g_autofree char *room = NULL;
+  const char *desk = desks[pick (gen->visit_rand, G_N_ELEMENTS (desks))];
+  gboolean in_room = g_str_equal (status, "checked-in");
+  gboolean done = g_str_equal (status, "fulfilled");
+
+  if (!in_room && !done && !g_str_equal (status, "arrived"))
+    return TRUE;
+
+  /* one in eight comes late; the rest up to twenty minutes early */
+  if (chance (gen->visit_rand, 125))
+    arrived = g_date_time_add_minutes (start, 11 + (gint) pick (gen->visit_rand, 20));
+  else
+    arrived = g_date_time_add_minutes (start, -(gint) pick (gen->visit_rand, 21));
+  roomed = g_date_time_add_minutes (arrived, 4 + (gint) pick (gen->visit_rand, 28));
+  finished = g_date_time_add_minutes (roomed, (gint) duration + (gint) pick (gen->visit_rand, 15));
+  room = g_strdup_printf ("Exam %u", 1 + pick (gen->visit_rand, 8));
+
+  encounter = finish_visit_resource (gen, fd_checkin_new_encounter (appointment, arrived, desk));
+  if (in_room || done)
+    {
+      fd_encounter_set_room (encounter, room, roomed);
+      fd_encounter_change_status (encounter, "in-progress", roomed, desk, NULL);
+    }
+  if (done)
+    {
+      fd_encounter_set_room (encounter, NULL, finished);
+      fd_encounter_change_status (encounter, "finished", finished, desk, NULL);
+    }
+  return emit_resource (gen, encounter, error);
+}
+
 static gboolean
 emit_appointment (Generator    *gen,
                   const GDate  *day,
@@ -1655,7 +1756,9 @@ emit_appointment (Generator    *gen,
   json_array_add_object_element (participants, json_object_ref (gen->location_participants[site]));
   json_object_set_array_member (appointment, "participant", participants);
 
-  return emit_resource (gen, appointment, error);
+  if (!emit_resource (gen, appointment, error))
+    return FALSE;
+  return emit_visit (gen, appointment, status, start, duration, error);
 }
 
 static gboolean
@@ -1856,6 +1959,7 @@ fd_demo_clinic_generate (const FdDemoOptions  *options,
   gen.emit = emit;
   gen.user_data = user_data;
   gen.rand = g_rand_new_with_seed (options->seed);
+  gen.visit_rand = g_rand_new_with_seed (options->seed ^ 0x51a7e5u);
   gen.tz = options->tz != NULL ? g_time_zone_ref (options->tz) : g_time_zone_new_local ();
   gen.today_julian = g_date_get_julian (&options->today);
   gen.strings = g_string_chunk_new (64 * 1024);

@@ -253,8 +253,6 @@ render_cell (FdCheckinView *self,
 
         if (arrived != 0 && waiting)
           text = format_minutes (now - arrived);
-        else if (arrived != 0 && state == FD_FLOW_CHECKED_OUT && fd_visit_item_get_since (visit) > arrived)
-          text = format_minutes (fd_visit_item_get_since (visit) - arrived);
         else
           text = g_strdup ("—");
         set_label (label, text, NULL, FALSE);
