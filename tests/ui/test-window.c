@@ -7,6 +7,7 @@
 #include "fd-dates.h"
 #include "fd-patient-panel.h"
 #include "fd-store-checkin.h"
+#include "fd-test-ui.h"
 #include "fd-test-util.h"
 #include "fd-window.h"
 
@@ -33,39 +34,7 @@ new_window (void)
   return window;
 }
 
-/* Finds the key binding for @accel among the window's shortcuts and runs it,
- * as pressing the keys would. */
-static gboolean
-press (GtkWidget  *widget,
-       const char *accel)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-      g_autoptr(GListModel) shortcuts = NULL;
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      shortcuts = g_object_ref (G_LIST_MODEL (controller));
-      for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
-          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
-
-          if (g_str_equal (trigger, accel))
-            {
-              gboolean done = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                                            gtk_shortcut_get_arguments (shortcut));
-              fd_test_iterate ();
-              return done;
-            }
-        }
-    }
-
-  return FALSE;
-}
+#define press fd_test_press
 
 static void
 test_views_titled (void)

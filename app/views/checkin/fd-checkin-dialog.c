@@ -819,7 +819,9 @@ fd_checkin_dialog_constructed (GObject *object)
     {
       g_autoptr(FdEligibilityResult) latest = fd_eligibility_get_latest (self->store, self->coverage_id, NULL);
 
-      if (latest == NULL || !fd_eligibility_result_is_verified_today (latest, fd_store_get_time_zone (self->store)))
+      /* …unless a check already waits for its answer */
+      if (latest == NULL ||
+          (!fd_eligibility_result_is_verified_today (latest, fd_store_get_time_zone (self->store)) && !latest->queued))
         check_eligibility (self);
     }
 }
