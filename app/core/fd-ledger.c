@@ -87,9 +87,12 @@ run_has_card_number (const GString *run)
 {
   if (run->len < CARD_MIN_DIGITS)
     return FALSE;
+  if (run->len <= CARD_MAX_DIGITS)
+    return luhn_span (run->str, run->len);
 
-  /* Any stretch of 13 to 19 digits that passes the check: a card number
-   * typed next to other digits is still a card number */
+  /* Longer than any card: a card number typed against other digits (an
+   * expiry date, a code) is still a card number, so any stretch of 13 to 19
+   * digits that passes the check counts */
   for (gsize start = 0; start + CARD_MIN_DIGITS <= run->len; start++)
     for (gsize len = CARD_MIN_DIGITS; len <= CARD_MAX_DIGITS && start + len <= run->len; len++)
       if (luhn_span (run->str + start, len))

@@ -1578,6 +1578,7 @@ typedef struct
   char               *appointment_id;
   char               *predecessor;  /* for a correction: the detail it reverses */
   gint64              cents;        /* signed */
+  gint64              order;        /* where it came in the original receipt */
 } Piece;
 
 static void
@@ -1767,7 +1768,9 @@ require_drawer (FdStore     *store,
                 gint64      *session_id,
                 GError     **error)
 {
-  if (!current_session (store, station, session_id, error))
+  g_autofree char *upper = g_ascii_strup (station, -1);
+
+  if (!current_session (store, upper, session_id, error))
     return FALSE;
   if (*session_id == 0)
     return invalid (error, _("Open the cash drawer on this station before taking or returning money"));
@@ -2080,13 +2083,17 @@ piece_from_row (sqlite3_stmt *stmt)
 {
   const char *target = fd_store_column_text (stmt, 0);
   FdAllocationTarget t = FD_ALLOCATION_CREDIT;
+  Piece *piece;
 
   if (g_strcmp0 (target, "copay") == 0)
     t = FD_ALLOCATION_COPAY;
   else if (g_strcmp0 (target, "invoice") == 0)
     t = FD_ALLOCATION_INVOICE;
-  return new_piece (t, fd_store_column_text (stmt, 1), fd_store_column_text (stmt, 2),
-                    fd_store_column_text (stmt, 3), sqlite3_column_int64 (stmt, 4));
+  piece = new_piece (t, fd_store_column_text (stmt, 1), fd_store_column_text (stmt, 2),
+                     fd_store_column_text (stmt, 3), sqlite3_column_int64 (stmt, 4));
+  if (sqlite3_column_count (stmt) > 5)
+    piece->order = sqlite3_column_int64 (stmt, 5);
+  return piece;
 }
 
 /* The original receipt, checked to be a payment that can still be corrected */
@@ -2266,7 +2273,7 @@ compare_pieces_for_refund (gconstpointer a,
   /* Credit goes back first, then the newest applications */
   if (rank[x->target] != rank[y->target])
     return rank[x->target] - rank[y->target];
-  return -g_strcmp0 (x->predecessor, y->predecessor);
+  return x->order < y->order ? 1 : x->order > y->order ? -1 : 0;
 }
 
 /**
@@ -2350,7 +2357,7 @@ fd_ledger_refund (FdStore              *store,
   stmt = fd_store_prepare (store,
                            "SELECT a.target, a.invoice_id, a.appointment_id,"
                            " max (CASE WHEN p.receipt = ?1 THEN p.receipt || '/' || p.line || '/' || a.seq END),"
-                           " sum (a.amount_cents)"
+                           " sum (a.amount_cents), max (CASE WHEN p.receipt = ?1 THEN p.line * 100000 + a.seq END)"
                            " FROM ledger_payment p JOIN ledger_allocation a ON a.payment_id = p.id"
                            " WHERE p.receipt = ?1 OR (p.corrects = ?1 AND p.kind = 'refund')"
                            " GROUP BY a.target, a.invoice_id, a.appointment_id HAVING sum (a.amount_cents) > 0", error);
