@@ -968,6 +968,47 @@ test_card_numbers_never_stored (Fixture       *fixture,
   open_store (fixture);
 }
 
+/* The demo clinic's invoices explain each account's balance, across all ages */
+static void
+test_demo_invoices (void)
+{
+  g_autofree char *dir = fd_test_make_dir ();
+  GDate today;
+  g_autoptr(FdStore) store = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 buckets[FD_N_AGING_BUCKETS] = { 0 };
+  guint accounts = 0;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 27, 11, 2026);
+  store = fd_test_seeded_store (dir, 400, 3, &today);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (fd_store_db (store),
+                                       "SELECT patient_id, balance_cents FROM account WHERE balance_cents > 0",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *patient = (const char *) sqlite3_column_text (stmt, 0);
+      g_auto(FdLedgerAccount) account = { 0 };
+
+      g_assert_true (fd_ledger_get_account (store, patient, &today, &account, NULL));
+      g_assert_true (account.from_ledger);
+      g_assert_cmpint (account.balance.cents, ==, sqlite3_column_int64 (stmt, 1));
+      for (guint b = 0; b < FD_N_AGING_BUCKETS; b++)
+        buckets[b] += account.aging[b];
+      accounts++;
+    }
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpuint (accounts, >, 50);
+  for (guint b = 0; b < FD_N_AGING_BUCKETS; b++)
+    g_assert_cmpint (buckets[b], >, 0);
+  g_assert_cmpint (fd_ledger_count_balances (store, NULL), ==, fd_store_count_balances (store, NULL));
+
+  g_clear_object (&store);
+  fd_test_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -990,6 +1031,7 @@ main (int   argc,
   ADD ("append-only", test_append_only);
   ADD ("statements", test_statements);
   ADD ("card-numbers-never-stored", test_card_numbers_never_stored);
+  g_test_add_func ("/ledger-store/demo-invoices", test_demo_invoices);
 
   return g_test_run ();
 }
