@@ -28,6 +28,7 @@ G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
 static const char * const pull_types[] = {
   "Organization", "Location", "Practitioner", "Schedule",
   "Patient", "Coverage", "Account", "Appointment",
+  "Invoice", "PaymentReconciliation",
 };
 
 /* Helpers */
