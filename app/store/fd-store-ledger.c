@@ -965,7 +965,8 @@ balance_item_from_row (sqlite3_stmt *stmt)
  * @limit: rows wanted
  * @error: return location for an error
  *
- * Replaces fd_store_list_balances(): both index scans, merged.
+ * Replaces fd_store_list_balances(): the two balance indexes, merged
+ * without a sort.
  *
  * Returns: (transfer container) (element-type FdPatientItem): patients who
  *   owe something, largest balance first, with the balance set
@@ -982,13 +983,13 @@ fd_ledger_list_balances (FdStore  *store,
   g_return_val_if_fail (FD_IS_STORE (store), NULL);
 
   stmt = fd_store_prepare (store,
-                           "SELECT p.id, p.display, p.birth_date, p.mrn, p.phone, b.balance_cents AS cents, b.currency"
+                           "SELECT b.patient_id AS pid, p.display, p.birth_date, p.mrn, p.phone, b.balance_cents AS cents, b.currency"
                            " FROM ledger_balance b JOIN patient p ON p.id = b.patient_id WHERE b.balance_cents > 0"
                            " UNION ALL"
-                           " SELECT p.id, p.display, p.birth_date, p.mrn, p.phone, a.balance_cents AS cents, a.currency"
+                           " SELECT a.patient_id AS pid, p.display, p.birth_date, p.mrn, p.phone, a.balance_cents AS cents, a.currency"
                            " FROM account a JOIN patient p ON p.id = a.patient_id WHERE a.balance_cents > 0"
                            " AND NOT EXISTS (SELECT 1 FROM ledger_balance b WHERE b.patient_id = a.patient_id)"
-                           " ORDER BY cents DESC, 1 LIMIT ?1 OFFSET ?2", error);
+                           " ORDER BY cents DESC, pid LIMIT ?1 OFFSET ?2", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, (int) limit);
