@@ -81,6 +81,22 @@ static const char * const employers[] = {
 
 static const guint copays[] = { 10, 15, 20, 25, 30, 40, 50 };
 
+/* What a visit is billed as; codes of the clinic's own charge master */
+#define SYSTEM_CHARGE_CODE "urn:frontdesk:charge-code"
+#define N_CHARGES 6
+static const struct
+{
+  const char *code;
+  const char *display;
+} charges[N_CHARGES] = {
+  { "OV-EST", "Office visit, established patient" },
+  { "OV-NEW", "Office visit, new patient" },
+  { "LAB-PANEL", "Laboratory panel" },
+  { "IMM", "Immunization" },
+  { "XR-2V", "X-ray, two views" },
+  { "PROC-MIN", "Minor procedure" },
+};
+
 static const struct
 {
   const char *name;
@@ -229,6 +245,7 @@ typedef struct
   gpointer             user_data;
   GRand               *rand;
   GRand               *visit_rand;   /* encounters and forms: their own stream, so the rest stays as it was */
+  GRand               *ledger_rand;  /* invoices only: the rest of the clinic stays as it was */
   GTimeZone           *tz;
   gchar               *last_updated;
   guint32              today_julian;
@@ -271,6 +288,7 @@ typedef struct
   JsonArray  *payor_arrays[N_PAYERS];
   JsonObject *practitioner_participants[N_PRACTITIONERS];
   JsonObject *location_participants[N_LOCATIONS];
+  JsonObject *charge_concepts[N_CHARGES];
 } Generator;
 
 static void
@@ -278,6 +296,7 @@ clear_generator (Generator *gen)
 {
   g_clear_pointer (&gen->rand, g_rand_free);
   g_clear_pointer (&gen->visit_rand, g_rand_free);
+  g_clear_pointer (&gen->ledger_rand, g_rand_free);
   g_clear_pointer (&gen->tz, g_time_zone_unref);
   g_clear_pointer (&gen->last_updated, g_free);
   g_clear_pointer (&gen->surnames, g_ptr_array_unref);
@@ -317,6 +336,8 @@ clear_generator (Generator *gen)
     g_clear_pointer (&gen->practitioner_participants[i], json_object_unref);
   for (guint i = 0; i < N_LOCATIONS; i++)
     g_clear_pointer (&gen->location_participants[i], json_object_unref);
+  for (guint i = 0; i < N_CHARGES; i++)
+    g_clear_pointer (&gen->charge_concepts[i], json_object_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Generator, clear_generator)
@@ -706,6 +727,14 @@ build_shared (Generator *gen)
   for (guint i = 0; i < N_VISITS; i++)
     gen->visit_concepts[i] = seal_object (new_concept (SYSTEM_V2_0276, visit_types[i].code,
                                                        visit_types[i].display));
+
+  for (guint i = 0; i < N_CHARGES; i++)
+    {
+      JsonObject *concept = new_concept (SYSTEM_CHARGE_CODE, charges[i].code, charges[i].display);
+
+      json_object_set_string_member (concept, "text", charges[i].display);
+      gen->charge_concepts[i] = seal_object (concept);
+    }
 }
 
 static gboolean
@@ -1429,6 +1458,108 @@ random_balance_cents (GRand *rand)
   return bounds[band][0] + pick (rand, bounds[band][1] - bounds[band][0] + 1);
 }
 
+static JsonObject *
+new_price_component (const char *type,
+                     gint64      cents)
+{
+  JsonObject *component = json_object_new ();
+
+  json_object_set_string_member (component, "type", type);
+  json_object_set_object_member (component, "amount", new_money (cents));
+  return component;
+}
+
+/* One issued Invoice: what the visit was billed, what the payer's contract
+ * took off (discount), what insurance paid (deduction), and the patient's
+ * part, which is what the desk collects */
+static gboolean
+emit_invoice (Generator   *gen,
+              guint        index,
+              const char  *account_id,
+              gint64       patient_cents,
+              GError     **error)
+{
+  PatientInfo *info = &gen->patients[index];
+  GRand *rand = gen->ledger_rand;
+  g_autoptr(JsonObject) invoice = json_object_new ();
+  g_autofree gchar *date_text = NULL;
+  gchar id[UUID_LEN + 1];
+  JsonObject *meta = json_object_new ();
+  JsonObject *line = json_object_new ();
+  JsonArray *components = json_array_new ();
+  gboolean insured = info->coverage_id[0] != '\0';
+  gint64 insurance = insured ? patient_cents * (2 + pick (rand, 4)) : 0;
+  gint64 adjustment = (patient_cents + insurance) * pick (rand, insured ? 45 : 15) / 100;
+  GDate date;
+
+  /* 0 to 150 days back: every aging bucket has some */
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, gen->today_julian - pick (rand, 151));
+  date_text = format_date (&date);
+
+  make_uuid (rand, id);
+  json_object_set_string_member (invoice, "resourceType", "Invoice");
+  json_object_set_string_member (invoice, "id", id);
+  json_object_set_string_member (meta, "versionId", "1");
+  json_object_set_string_member (meta, "lastUpdated", gen->last_updated);
+  json_object_set_object_member (invoice, "meta", meta);
+  json_object_set_string_member (invoice, "status", "issued");
+  json_object_set_object_member (invoice, "subject", new_reference ("Patient", info->id, info->display));
+  json_object_set_object_member (invoice, "recipient", new_reference ("Patient", info->id, info->display));
+  json_object_set_string_member (invoice, "date", date_text);
+  json_object_set_object_member (invoice, "issuer", json_object_ref (gen->clinic_reference));
+  json_object_set_object_member (invoice, "account", new_reference ("Account", account_id, NULL));
+
+  json_object_set_int_member (line, "sequence", 1);
+  json_object_set_object_member (line, "chargeItemCodeableConcept",
+                                 json_object_ref (gen->charge_concepts[pick (rand, N_CHARGES)]));
+  json_array_add_object_element (components, new_price_component ("base", patient_cents + insurance + adjustment));
+  if (adjustment > 0)
+    json_array_add_object_element (components, new_price_component ("discount", adjustment));
+  if (insurance > 0)
+    json_array_add_object_element (components, new_price_component ("deduction", insurance));
+  json_object_set_array_member (line, "priceComponent", components);
+  json_object_set_array_member (invoice, "lineItem", new_array_with (line));
+
+  json_object_set_object_member (invoice, "totalGross", new_money (patient_cents + insurance + adjustment));
+  json_object_set_object_member (invoice, "totalNet", new_money (patient_cents));
+
+  return emit_resource (gen, invoice, error);
+}
+
+/* Invoices whose patient parts add up to the account's balance */
+static gboolean
+emit_invoices (Generator   *gen,
+               guint        index,
+               const char  *account_id,
+               gint64       balance_cents,
+               GError     **error)
+{
+  guint n = 1 + pick (gen->ledger_rand, 3);
+  gint64 left = balance_cents;
+
+  if (balance_cents < (gint64) n * 200)
+    n = 1;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 share = left;
+
+      if (i + 1 < n)
+        {
+          gint64 even = left / (n - i);
+
+          share = MAX (100, even * (60 + pick (gen->ledger_rand, 81)) / 100);
+          share = MIN (share, left - 100 * (gint64) (n - i - 1));
+        }
+      if (!emit_invoice (gen, index, account_id, share, error))
+        return FALSE;
+      left -= share;
+    }
+
+  g_assert (left == 0);
+  return TRUE;
+}
+
 static gboolean
 emit_account (Generator  *gen,
               guint       index,
@@ -1473,7 +1604,9 @@ emit_account (Generator  *gen,
                                  new_reference ("Patient", info->id, info->display));
   json_object_set_array_member (account, "guarantor", new_array_with (guarantor));
 
-  return emit_resource (gen, account, error);
+  if (!emit_resource (gen, account, error))
+    return FALSE;
+  return cents == 0 || emit_invoices (gen, index, id, cents, error);
 }
 
 /* A resource of the visit stream: its id and meta, like new_resource () */
@@ -1960,6 +2093,7 @@ fd_demo_clinic_generate (const FdDemoOptions  *options,
   gen.user_data = user_data;
   gen.rand = g_rand_new_with_seed (options->seed);
   gen.visit_rand = g_rand_new_with_seed (options->seed ^ 0x51a7e5u);
+  gen.ledger_rand = g_rand_new_with_seed (options->seed ^ 0x1ed9e7u);
   gen.tz = options->tz != NULL ? g_time_zone_ref (options->tz) : g_time_zone_new_local ();
   gen.today_julian = g_date_get_julian (&options->today);
   gen.strings = g_string_chunk_new (64 * 1024);

@@ -29,6 +29,7 @@ static const char * const pull_types[] = {
   "Organization", "Location", "Practitioner", "Schedule",
   "Patient", "Coverage", "CoverageEligibilityRequest", "CoverageEligibilityResponse",
   "Account", "Appointment", "Encounter", "QuestionnaireResponse", "Consent",
+  "Invoice", "PaymentReconciliation",
 };
 
 /* Helpers */
