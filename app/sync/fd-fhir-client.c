@@ -89,6 +89,9 @@ set_http_error (SoupMessage  *msg,
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_UNAUTHORIZED,
                  _("The server refused the station’s credentials (HTTP %u)"), status);
+  else if (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_GONE)
+    g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND,
+                 _("The server has no such record (HTTP %u)"), status);
   else
     g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER,
                  _("The server answered with an error (HTTP %u %s)"), status,

@@ -359,6 +359,59 @@ is_stored_copy (JsonObject *stored,
          fd_fhir_get_string (fd_fhir_get_object (stored, "meta"), "versionId") != NULL;
 }
 
+/* A visit opened at check-in has an id made from its appointment's. When
+ * two desks check in the same patient, the first to reach the server opened
+ * the visit; the other desk takes that record instead of writing over it. */
+static gboolean
+is_first_come (Group *group)
+{
+  return g_strcmp0 (group->op, "create") == 0 && g_str_equal (group->type, "Encounter") &&
+         g_str_has_prefix (group->id, "visit-");
+}
+
+/* Whether @group's create was beaten by another desk's; %FALSE with @error
+ * when the server cannot tell now. Sets *@taken when the other record was
+ * kept in place of ours. */
+static gboolean
+claim_first_come (FdSyncEngine  *self,
+                  Group         *group,
+                  JsonObject    *resource,
+                  gboolean      *taken,
+                  char         **if_match,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s", group->type, group->id);
+  g_autoptr(GError) read_error = NULL;
+  g_autoptr(JsonObject) existing = fd_fhir_client_get (self->client, path, cancellable, &read_error);
+
+  *taken = FALSE;
+  if (existing == NULL)
+    {
+      if (g_error_matches (read_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
+    }
+  if (!is_stored_copy (existing, group))
+    {
+      g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                   _("The server answered a read of a %s record with something else"), group->type);
+      return FALSE;
+    }
+
+  /* Our own create whose reply was lost: the rest goes on top of it */
+  if (same_content (existing, resource) || holds_earlier_step (group, existing))
+    {
+      *if_match = g_strdup (fd_fhir_get_string (fd_fhir_get_object (existing, "meta"), "versionId"));
+      return TRUE;
+    }
+
+  g_debug ("%s/%s was opened first at another desk; keeping that one", group->type, group->id);
+  *taken = TRUE;
+  return fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, existing, FALSE, error);
+}
+
 /* Sends one resource's changes; %FALSE only when the server cannot be used now */
 static gboolean
 push_group (FdSyncEngine  *self,
@@ -371,6 +424,7 @@ push_group (FdSyncEngine  *self,
   g_autoptr(JsonObject) resource = NULL;
   g_autoptr(JsonObject) stored = NULL;
   const char *if_match = NULL;
+  g_autofree char *own_version = NULL;
   gboolean merged_sent = FALSE;
 
   resource = fd_fhir_parse (group->json, -1, &local_error);
@@ -380,6 +434,21 @@ push_group (FdSyncEngine  *self,
 
   if (g_strcmp0 (group->op, "create") != 0)
     if_match = group->base_version;
+
+  if (is_first_come (group))
+    {
+      gboolean taken = FALSE;
+
+      if (!claim_first_come (self, group, resource, &taken, &own_version, cancellable, error))
+        return FALSE;
+      if (taken)
+        {
+          stats->pushed++;
+          return TRUE;
+        }
+      if (own_version != NULL)
+        if_match = own_version;
+    }
 
   stored = fd_fhir_client_put (self->client, resource, if_match, cancellable, &local_error);
   if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
@@ -598,9 +667,11 @@ push_batch (FdSyncEngine  *self,
       JsonObject *entry, *request;
       g_autofree char *url = NULL;
 
-      /* A record that cannot be read is parked one by one, never sent */
-      if (resource == NULL)
+      /* A record that cannot be read is parked one by one, never sent; a
+       * first-come visit is checked against the server one by one */
+      if (resource == NULL || is_first_come (group))
         {
+          g_clear_pointer (&resource, json_object_unref);
           g_ptr_array_add (retry, group);
           continue;
         }

@@ -18,6 +18,7 @@ typedef enum
   FD_SYNC_ERROR_CONFLICT,      /* 409 or 412: changed on the server meanwhile */
   FD_SYNC_ERROR_REJECTED,      /* 400, 422...: the server will never take this */
   FD_SYNC_ERROR_TLS,           /* the server's certificate cannot be trusted */
+  FD_SYNC_ERROR_NOT_FOUND,     /* 404 or 410: the server has no such record */
 } FdSyncError;
 
 GQuark fd_sync_error_quark (void);

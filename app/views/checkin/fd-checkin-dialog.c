@@ -387,7 +387,14 @@ coverage_class (JsonObject *coverage,
   return NULL;
 }
 
-#define ELIGIBILITY_TIMEOUT 10  /* seconds the desk waits for the payer */
+/* Seconds the desk waits for the payer */
+static guint
+eligibility_timeout (void)
+{
+  g_autoptr(GSettings) settings = fd_view_settings ();
+
+  return settings ? g_settings_get_uint (settings, "eligibility-timeout") : 10;
+}
 
 static void
 set_eligibility_icon (FdCheckinDialog *self,
@@ -503,7 +510,7 @@ check_eligibility (FdCheckinDialog *self)
   self->checking = TRUE;
   fill_eligibility (self);
   fd_eligibility_check_async (self->store, self->client, self->coverage_id, self->practitioner_id,
-                              ELIGIBILITY_TIMEOUT, self->cancellable, eligibility_checked_cb,
+                              eligibility_timeout (), self->cancellable, eligibility_checked_cb,
                               g_object_ref (self));
 }
 
