@@ -155,27 +155,45 @@ fd_test_start_fault_proxy (const char  *target_url,
   return start_node ("fault-proxy.js", "--target", target_url, url);
 }
 
+/* POST @body to a test server's control path beside /fhir, or DELETE it when NULL */
+static void
+control (const char *fhir_url,
+         const char *path,
+         const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *origin = g_strndup (fhir_url, strstr (fhir_url, "/fhir") - fhir_url);
+  g_autofree char *url = g_strconcat (origin, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (body ? "POST" : "DELETE", url);
+  g_autoptr(GBytes) answer = NULL;
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+}
+
 /* Sets the proxy's fault, a JSON rule such as {"mode": "status", "status": 503};
  * NULL goes back to passing everything through */
 void
 fd_test_set_fault (const char *proxy_url,
                    const char *rule)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *origin = g_strndup (proxy_url, strstr (proxy_url, "/fhir") - proxy_url);
-  g_autofree char *url = g_strconcat (origin, "/_fault", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (rule ? "POST" : "DELETE", url);
-  g_autoptr(GBytes) answer = NULL;
+  control (proxy_url, "/_fault", rule);
+}
 
-  if (rule != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (rule, strlen (rule));
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+/* Steers the simulated payer beside the test server, such as
+ * {"delay_ms": 150, "outcome": "inactive"}; NULL goes back to its defaults */
+void
+fd_test_set_payer (const char *server_url,
+                   const char *settings)
+{
+  control (server_url, "/_payer", settings);
 }
 
 void

@@ -24,6 +24,8 @@ GSubprocess *fd_test_start_fault_proxy (const char *target_url,
                                         char      **url);
 void     fd_test_set_fault     (const char *proxy_url,
                                 const char *rule);
+void     fd_test_set_payer     (const char *server_url,
+                                const char *settings);
 char    *fd_test_put_on_server (const char *server_url,
                                 JsonObject *resource,
                                 const char *if_match);

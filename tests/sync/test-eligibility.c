@@ -24,25 +24,10 @@ static char *payer_id;
 
 /* Helpers */
 
-/* Steers the simulated payer: a JSON body for POST /_payer, or NULL for DELETE */
 static void
 set_payer (const char *settings)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *origin = g_strndup (server_url, strstr (server_url, "/fhir") - server_url);
-  g_autofree char *url = g_strconcat (origin, "/_payer", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (settings ? "POST" : "DELETE", url);
-  g_autoptr(GBytes) answer = NULL;
-
-  if (settings != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (settings, strlen (settings));
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    }
-  answer = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  fd_test_set_payer (server_url, settings);
 }
 
 /* The payer answers quickly in tests; its default is a realistic 700 ms */
