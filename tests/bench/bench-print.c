@@ -12,21 +12,7 @@
 #define N_RECEIPTS 300
 #define N_STATEMENTS 500
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples,
-            double  p)
-{
-  g_array_sort (samples, compare_doubles);
-  return g_array_index (samples, double, (guint) (p * (samples->len - 1) + 0.5));
-}
+#define percentile fd_test_percentile
 
 static void
 empty_page_cb (cairo_t  *cr,

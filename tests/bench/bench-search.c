@@ -10,24 +10,7 @@
 #include "fd-test-util.h"
 #include "fd-text.h"
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples,
-            double  p)
-{
-  guint index;
-
-  g_array_sort (samples, compare_doubles);
-  index = (guint) (p * (samples->len - 1) + 0.5);
-  return g_array_index (samples, double, index);
-}
+#define percentile fd_test_percentile
 
 static gboolean
 count_cb (JsonObject *resource, gpointer user_data, GError **error)

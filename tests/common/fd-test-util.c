@@ -273,3 +273,24 @@ fd_test_start_demo_server (const char          *dir,
   g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
   return fd_test_start_fhir_server (bundle, url);
 }
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The @p-th quantile (0..1) of timing samples in a GArray of double; sorts them */
+double
+fd_test_percentile (GArray *samples,
+                    double  p)
+{
+  guint index;
+
+  g_array_sort (samples, compare_doubles);
+  index = (guint) (p * (samples->len - 1) + 0.5);
+  return g_array_index (samples, double, index);
+}

@@ -32,4 +32,7 @@ char    *fd_test_put_on_server (const char *server_url,
 JsonObject *fd_test_get_from_server (const char *server_url,
                                      const char *path);
 
+double   fd_test_percentile    (GArray     *samples,
+                                double      p);
+
 G_END_DECLS
