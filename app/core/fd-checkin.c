@@ -461,3 +461,93 @@ fd_encounter_previous_status (JsonObject *encounter)
     return NULL;
   return fd_fhir_get_string (fd_fhir_array_object (history, n - 2), "status");
 }
+
+static JsonObject *
+new_concept (const char *system,
+             const char *code,
+             const char *display)
+{
+  JsonObject *concept = json_object_new ();
+  JsonObject *coding = json_object_new ();
+  JsonArray *codings = json_array_new ();
+
+  json_object_set_string_member (coding, "system", system);
+  json_object_set_string_member (coding, "code", code);
+  if (display != NULL)
+    json_object_set_string_member (coding, "display", display);
+  json_array_add_object_element (codings, coding);
+  json_object_set_array_member (concept, "coding", codings);
+  return concept;
+}
+
+/**
+ * fd_coverage_new:
+ * @input: what the insurance card says
+ * @id: the new Coverage's id
+ *
+ * Returns: (transfer full): an active Coverage for the patient
+ */
+JsonObject *
+fd_coverage_new (const FdCoverageInput *input,
+                 const char            *id)
+{
+  JsonObject *coverage = json_object_new ();
+  JsonObject *period = json_object_new ();
+  JsonArray *payors = json_array_new ();
+  gboolean self = g_strcmp0 (input->relationship, "self") == 0;
+
+  json_object_set_string_member (coverage, "resourceType", "Coverage");
+  json_object_set_string_member (coverage, "id", id);
+  json_object_set_string_member (coverage, "status", "active");
+  json_object_set_string_member (coverage, "subscriberId", input->member_id);
+  json_object_set_object_member (coverage, "beneficiary",
+                                 new_reference ("Patient", input->patient_id, input->patient_display));
+  if (self)
+    json_object_set_object_member (coverage, "subscriber",
+                                   new_reference ("Patient", input->patient_id, input->patient_display));
+  else if (input->subscriber != NULL && *input->subscriber != '\0')
+    {
+      JsonObject *subscriber = json_object_new ();
+
+      json_object_set_string_member (subscriber, "display", input->subscriber);
+      json_object_set_object_member (coverage, "subscriber", subscriber);
+    }
+  json_object_set_object_member (coverage, "relationship",
+                                 new_concept ("http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+                                              input->relationship, NULL));
+  json_object_set_string_member (period, "start", input->start);
+  if (input->end != NULL && *input->end != '\0')
+    json_object_set_string_member (period, "end", input->end);
+  json_object_set_object_member (coverage, "period", period);
+  json_array_add_object_element (payors, new_reference ("Organization", input->payer_id, input->payer_display));
+  json_object_set_array_member (coverage, "payor", payors);
+
+  if (input->group != NULL && *input->group != '\0')
+    {
+      JsonArray *classes = json_array_new ();
+      JsonObject *klass = json_object_new ();
+
+      json_object_set_object_member (klass, "type",
+                                     new_concept ("http://terminology.hl7.org/CodeSystem/coverage-class", "group", "Group"));
+      json_object_set_string_member (klass, "value", input->group);
+      json_array_add_object_element (classes, klass);
+      json_object_set_array_member (coverage, "class", classes);
+    }
+
+  if (input->copay_cents >= 0)
+    {
+      JsonArray *costs = json_array_new ();
+      JsonObject *cost = json_object_new ();
+      FdMoney copay;
+
+      json_object_set_object_member (cost, "type",
+                                     new_concept ("http://terminology.hl7.org/CodeSystem/coverage-copay-type",
+                                                  "copay", "Copay Amount"));
+      fd_money_init (&copay, input->copay_cents, input->currency ? input->currency : "USD");
+      json_object_set_object_member (cost, "valueMoney", fd_fhir_new_money (&copay));
+      json_array_add_object_element (costs, cost);
+      json_object_set_array_member (coverage, "costToBeneficiary", costs);
+    }
+
+  return coverage;
+}

@@ -43,4 +43,24 @@ gboolean     fd_encounter_last_change    (JsonObject   *encounter,
 const char  *fd_encounter_arrived_at     (JsonObject   *encounter);
 const char  *fd_encounter_previous_status (JsonObject  *encounter);
 
+/* A coverage as the desk types it from an insurance card */
+typedef struct
+{
+  const char *patient_id;
+  const char *patient_display;
+  const char *payer_id;
+  const char *payer_display;
+  const char *member_id;
+  const char *group;          /* nullable */
+  const char *relationship;   /* self, spouse, child, other */
+  const char *subscriber;     /* nullable: the policy holder's name when not self */
+  const char *start;          /* YYYY-MM-DD */
+  const char *end;            /* nullable */
+  gint64      copay_cents;    /* < 0: none on the card */
+  const char *currency;
+} FdCoverageInput;
+
+JsonObject  *fd_coverage_new             (const FdCoverageInput *input,
+                                          const char   *id);
+
 G_END_DECLS

@@ -619,3 +619,24 @@ fd_fhir_account_balance (JsonObject *account,
   *out = found_patient ? patient : other;
   return found_patient || found_other;
 }
+
+/**
+ * fd_fhir_new_money:
+ * @money: an amount
+ *
+ * The only place money leaves whole cents: JSON has one number type, and a
+ * double prints as the shortest text that reads back the same ("12.5"),
+ * exact for any amount in cents a desk handles.
+ *
+ * Returns: (transfer full): a FHIR Money
+ */
+JsonObject *
+fd_fhir_new_money (const FdMoney *money)
+{
+  JsonObject *object = json_object_new ();
+  g_autofree char *decimal = fd_money_to_decimal (money);
+
+  json_object_set_double_member (object, "value", g_ascii_strtod (decimal, NULL));
+  json_object_set_string_member (object, "currency", money->currency);
+  return object;
+}

@@ -41,6 +41,7 @@ char       *fd_fhir_address_display   (JsonObject   *address);
 const char *fd_fhir_patient_language  (JsonObject   *patient);
 gboolean    fd_fhir_money             (JsonObject   *money,
                                        FdMoney      *out);
+JsonObject *fd_fhir_new_money         (const FdMoney *money);
 gboolean    fd_fhir_coverage_copay    (JsonObject   *coverage,
                                        FdMoney      *out);
 gboolean    fd_fhir_account_balance   (JsonObject   *account,

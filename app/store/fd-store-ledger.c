@@ -78,16 +78,10 @@ static JsonObject *
 new_money (gint64      cents,
            const char *currency)
 {
-  JsonObject *money = json_object_new ();
-  g_autofree char *decimal = NULL;
   FdMoney m;
 
   fd_money_init (&m, cents, currency);
-  decimal = fd_money_to_decimal (&m);
-  /* A double prints as the shortest text that reads back the same, "12.5" */
-  json_object_set_double_member (money, "value", g_ascii_strtod (decimal, NULL));
-  json_object_set_string_member (money, "currency", m.currency);
-  return money;
+  return fd_fhir_new_money (&m);
 }
 
 static JsonObject *

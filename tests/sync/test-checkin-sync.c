@@ -207,7 +207,29 @@ test_walkin_forms_coverage_reach_server (void)
   g_assert_true (fd_store_receive_form (store, patient_id, "consent-treatment", t, &error));
   g_assert_true (fd_store_receive_form (store, patient_id, "privacy-notice", t, &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) payers = fd_store_list_payers (store, NULL);
+    FdStoreRef *payer = g_ptr_array_index (payers, 0);
+    FdCoverageInput input = {
+      .patient_id = patient_id, .patient_display = "Okonkwo-Halvorsen, Theodora",
+      .payer_id = payer->id, .payer_display = payer->display,
+      .member_id = "RCA000123456", .group = "G00042", .relationship = "spouse",
+      .subscriber = "Okonkwo-Halvorsen, Emeka", .start = "2026-01-01", .copay_cents = 3500, .currency = "USD",
+    };
+    g_autoptr(JsonObject) coverage = fd_coverage_new (&input, "b5a3e0a4-1c8e-4f5e-9a57-5d2f0c7e6b11");
+
+    g_assert_true (fd_store_replace_coverage (store, coverage, NULL, t, &error));
+    g_assert_no_error (error);
+  }
   push (store);
+  {
+    g_autoptr(JsonObject) coverage = on_server ("Coverage", "b5a3e0a4-1c8e-4f5e-9a57-5d2f0c7e6b11");
+    FdMoney copay;
+
+    g_assert_nonnull (coverage);
+    g_assert_true (fd_fhir_coverage_copay (coverage, &copay));
+    g_assert_cmpint (copay.cents, ==, 3500);
+  }
 
   patient = on_server ("Patient", patient_id);
   g_assert_cmpstr (fd_fhir_get_string (patient, "birthDate"), ==, "1987-06-14");

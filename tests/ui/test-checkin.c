@@ -5,6 +5,7 @@
 
 #include "fd-checkin-dialog.h"
 #include "fd-checkin-view.h"
+#include "fd-coverage-dialog.h"
 #include "fd-dates.h"
 #include "fd-demographics.h"
 #include "fd-fhir.h"
@@ -772,6 +773,92 @@ test_busy_day (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static FdCoverageDialog *
+find_coverage_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FD_IS_COVERAGE_DIALOG (window))
+        return FD_COVERAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+test_replace_coverage (void)
+{
+  FdWindow *window = new_window ();
+  FdCheckinView *view = checkin_view (window);
+  g_autoptr(GPtrArray) visits = fd_store_list_visits (store, &today, now_unix (), NULL);
+  g_autoptr(GPtrArray) coverages = NULL;
+  FdVisitItem *visit = NULL;
+  const char *patient_id;
+  g_autofree char *old_id = NULL;
+  FdCoverageDialog *coverage_dialog;
+  GtkWindow *dialog;
+  guint active = 0;
+
+  for (guint i = 0; i < visits->len && visit == NULL; i++)
+    {
+      FdVisitItem *candidate = g_ptr_array_index (visits, i);
+
+      if (fd_visit_item_get_state (candidate) == FD_FLOW_SCHEDULED && i > 20 &&
+          !(fd_visit_item_get_outstanding (candidate) & FD_OUTSTANDING_NO_COVERAGE))
+        visit = candidate;
+    }
+  g_assert_nonnull (visit);
+  patient_id = fd_appointment_item_get_patient_id (fd_visit_item_get_appointment (visit));
+  coverages = fd_store_list_coverages (store, patient_id, NULL);
+  g_assert_cmpuint (coverages->len, >=, 1);
+  old_id = g_strdup (fd_fhir_get_string (g_ptr_array_index (coverages, 0), "id"));
+
+  fd_checkin_view_open_checkin (view, fd_visit_item_get_id (visit));
+  dialog = fd_checkin_view_get_dialog (view);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "checkin.edit-coverage", NULL);
+  coverage_dialog = find_coverage_dialog ();
+  g_assert_nonnull (coverage_dialog);
+
+  /* Without a member ID nothing is saved */
+  gtk_widget_activate_action (GTK_WIDGET (coverage_dialog), "coverage.save", NULL);
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (fd_test_template_child (coverage_dialog, FD_TYPE_COVERAGE_DIALOG, "member_row")),
+                            "required"));
+  g_assert_true (find_coverage_dialog () == coverage_dialog);
+
+  gtk_editable_set_text (GTK_EDITABLE (fd_test_template_child (coverage_dialog, FD_TYPE_COVERAGE_DIALOG, "member_row")), "BHP555000111");
+  gtk_editable_set_text (GTK_EDITABLE (fd_test_template_child (coverage_dialog, FD_TYPE_COVERAGE_DIALOG, "group_row")), "G77");
+  gtk_editable_set_text (GTK_EDITABLE (fd_test_template_child (coverage_dialog, FD_TYPE_COVERAGE_DIALOG, "copay_row")), "30.00");
+  g_assert_true (fd_test_press (GTK_WIDGET (coverage_dialog), "<Control>Return"));
+  fd_test_iterate ();
+  g_assert_null (find_coverage_dialog ());
+
+  /* The old card ended, the new one on file and in the panel */
+  g_clear_pointer (&coverages, g_ptr_array_unref);
+  coverages = fd_store_list_coverages (store, patient_id, NULL);
+  for (guint i = 0; i < coverages->len; i++)
+    {
+      JsonObject *coverage = g_ptr_array_index (coverages, i);
+      FdMoney copay;
+
+      if (g_str_equal (fd_fhir_get_string (coverage, "id"), old_id))
+        g_assert_cmpstr (fd_fhir_get_string (coverage, "status"), ==, "cancelled");
+      else if (g_str_equal (fd_fhir_get_string (coverage, "status"), "active"))
+        {
+          active++;
+          g_assert_cmpstr (fd_fhir_get_string (coverage, "subscriberId"), ==, "BHP555000111");
+          g_assert_true (fd_fhir_coverage_copay (coverage, &copay));
+          g_assert_cmpint (copay.cents, ==, 3000);
+        }
+    }
+  g_assert_cmpuint (active, ==, 1);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (dialog_child (dialog, "coverage_row")), "BHP555000111"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -792,6 +879,7 @@ main (int argc, char **argv)
   g_test_add_func ("/checkin/validation", test_validation);
   g_test_add_func ("/checkin/forms-and-insurance-offline", test_forms_and_insurance_offline);
   g_test_add_func ("/checkin/walk-in", test_walkin);
+  g_test_add_func ("/checkin/replace-coverage", test_replace_coverage);
   g_test_add_func ("/checkin/board-actions-and-undo", test_board_actions_and_undo);
   g_test_add_func ("/checkin/board-follows-other-desks", test_board_follows_other_desks);
   g_test_add_func ("/checkin/busy-day", test_busy_day);

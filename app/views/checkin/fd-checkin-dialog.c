@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "fd-checkin-dialog.h"
+#include "fd-coverage-dialog.h"
 #include "fd-dates.h"
 #include "fd-demographics.h"
 #include "fd-eligibility.h"
@@ -797,10 +798,29 @@ check_eligibility_action_cb (GtkWidget  *widget,
 }
 
 static void
+coverage_saved_cb (FdCheckinDialog *self)
+{
+  g_clear_pointer (&self->result, fd_eligibility_result_free);
+  fill_insurance (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Insurance saved")));
+  /* A new card is worth a new check */
+  check_eligibility (self);
+}
+
+static void
 edit_coverage_action_cb (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
+  FdCheckinDialog *self = FD_CHECKIN_DIALOG (widget);
+  FdCoverageDialog *dialog;
+
+  if (self->patient_id == NULL)
+    return;
+  dialog = fd_coverage_dialog_new (self->store, self->patient_id, self->coverage_id);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (coverage_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

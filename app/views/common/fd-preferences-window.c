@@ -35,6 +35,9 @@ struct _FdPreferencesWindow
   GtkStack             *status_stack;
   GtkSpinner           *spinner;
   GtkSpinButton        *interval_spin;
+  GtkSpinButton        *wait_spin;
+  GtkSpinButton        *late_spin;
+  GtkSpinButton        *eligibility_spin;
   AdwEntryRow          *station_row;
   GtkLabel             *station_error_label;
 };
@@ -342,6 +345,9 @@ fd_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "server-url", self->server_row, "text", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "station-code", self->station_row, "text", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "pull-interval", self->interval_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "wait-threshold", self->wait_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "late-window", self->late_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "eligibility-timeout", self->eligibility_spin, "value", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -425,6 +431,9 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, status_stack);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, wait_spin);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, late_spin);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, eligibility_spin);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, station_row);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, station_error_label);
   gtk_widget_class_bind_template_callback (widget_class, server_row_changed_cb);
