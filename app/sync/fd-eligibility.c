@@ -635,7 +635,7 @@ fd_eligibility_check_async (FdStore             *store,
     {
       check->outcome = CHECK_NOT_SENT;
       g_task_return_pointer (task,
-                             queue_request (check, g_strdup (_("Not verified — the clinic server cannot be reached"))),
+                             queue_request (check, g_strdup (_("Not verified — this station is not connected to a clinic server"))),
                              (GDestroyNotify) fd_eligibility_result_free);
       return;
     }

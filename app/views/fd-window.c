@@ -484,6 +484,18 @@ view_action_cb (GtkWidget  *widget,
 }
 
 static void
+walk_in_action_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FdWindow *self = FD_WINDOW (widget);
+
+  show_search (self, FALSE);
+  adw_view_stack_set_visible_child_name (self->view_stack, "checkin");
+  gtk_widget_activate_action (GTK_WIDGET (self->checkin_view), "board.walkin", NULL);
+}
+
+static void
 search_action_cb (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -597,12 +609,14 @@ fd_window_class_init (FdWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.view", "s", view_action_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.walk-in", NULL, walk_in_action_cb);
   gtk_widget_class_install_action (widget_class, "win.close-patient", NULL, close_patient_action_cb);
 
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
                                          "win.view", "s", views[i]);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.walk-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.close-patient", NULL);
 }
 

@@ -410,7 +410,7 @@ test_no_server (void)
   g_autoptr(FdEligibilityResult) result = check (store, NULL, "elig-active", NULL, 10);
 
   g_assert_cmpint (result->state, ==, FD_ELIGIBILITY_NOT_VERIFIED);
-  g_assert_cmpstr (result->message, ==, "Not verified — the clinic server cannot be reached");
+  g_assert_cmpstr (result->message, ==, "Not verified — this station is not connected to a clinic server");
   g_assert_true (result->queued);
   g_assert_true (fd_store_has_pending_change (store, "CoverageEligibilityRequest", result->request_id));
   assert_coverage_unchanged (store, "elig-active", before);

@@ -399,7 +399,7 @@ test_forms_and_insurance_offline (void)
 
   /* No server here: the check cannot be made, the panel says so and keeps the coverage */
   eligibility = dialog_child (dialog, "eligibility_row");
-  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (eligibility), "Not verified"));
+  g_assert_cmpstr (adw_preferences_row_get_title (eligibility), ==, "Not verified — this station is not connected to a clinic server");
   g_assert_true (gtk_widget_get_visible (dialog_child (dialog, "coverage_row")));
   g_assert_cmpstr (adw_preferences_row_get_title (dialog_child (dialog, "coverage_row")), !=, "");
   g_assert_cmpstr (adw_preferences_row_get_title (dialog_child (dialog, "coverage_row")), !=, "No insurance on file");
