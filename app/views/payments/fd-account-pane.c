@@ -603,6 +603,7 @@ fd_account_pane_dispose (GObject *object)
   FdAccountPane *self = (FdAccountPane *)object;
 
   fd_view_clear_store (&self->store, &self->changed_id);
+  fd_view_unparent_children (GTK_WIDGET (self));
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_ACCOUNT_PANE);
 
   G_OBJECT_CLASS (fd_account_pane_parent_class)->dispose (object);
