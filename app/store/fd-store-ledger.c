@@ -849,6 +849,21 @@ fd_statement_candidate_free (FdStatementCandidate *candidate)
   g_free (candidate);
 }
 
+void
+fd_drawer_event_free (FdDrawerEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_clear_pointer (&event->at, g_date_time_unref);
+  g_free (event->receipt_number);
+  g_free (event->kind);
+  g_free (event->check_number);
+  g_free (event->card_brand);
+  g_free (event->card_last4);
+  g_free (event->reason);
+  g_free (event);
+}
+
 /* Reading the ledger */
 
 static gboolean
@@ -2707,6 +2722,97 @@ fd_ledger_drawer_summary (FdStore          *store,
       out->over_short[m] = out->counted[m] - out->expected[m];
 
   return TRUE;
+}
+
+/**
+ * fd_ledger_drawer_list_events:
+ * @store: the store
+ * @session_id: a drawer session
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type FdDrawerEvent): the money
+ *   that went into or out of the drawer in the session, in order
+ */
+GPtrArray *
+fd_ledger_drawer_list_events (FdStore     *store,
+                              gint64       session_id,
+                              GError     **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_drawer_event_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FD_IS_STORE (store), NULL);
+
+  stmt = fd_store_prepare (store,
+                           "SELECT e.at, e.receipt, p.kind, e.method, e.amount_cents, p.currency,"
+                           " p.check_number, p.card_brand, p.card_last4, p.reason"
+                           " FROM drawer_event e JOIN ledger_payment p ON p.id = e.payment_id"
+                           " WHERE e.session_id = ?1 ORDER BY e.id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FdDrawerEvent *event = g_new0 (FdDrawerEvent, 1);
+
+      event->at = fd_date_time_parse (fd_store_column_text (stmt, 0), fd_store_get_time_zone (store));
+      event->receipt_number = g_strdup (fd_store_column_text (stmt, 1));
+      event->kind = g_strdup (fd_store_column_text (stmt, 2));
+      if (!fd_payment_method_from_code (fd_store_column_text (stmt, 3), &event->method))
+        event->method = FD_PAYMENT_METHOD_CASH;
+      fd_money_init (&event->amount, sqlite3_column_int64 (stmt, 4), fd_store_column_text (stmt, 5));
+      event->check_number = g_strdup (fd_store_column_text (stmt, 6));
+      event->card_brand = g_strdup (fd_store_column_text (stmt, 7));
+      event->card_last4 = g_strdup (fd_store_column_text (stmt, 8));
+      event->reason = g_strdup (fd_store_column_text (stmt, 9));
+      g_ptr_array_add (out, event);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fd_store_sqlite_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/**
+ * fd_ledger_drawer_find:
+ * @store: the store
+ * @station: (nullable): a station code; %NULL for any station
+ * @day: the local day the drawer was opened
+ * @error: return location for an error
+ *
+ * Returns: the last drawer session opened on @day, 0 when there is none,
+ *   or -1 on error
+ */
+gint64
+fd_ledger_drawer_find (FdStore      *store,
+                       const char   *station,
+                       const GDate  *day,
+                       GError      **error)
+{
+  g_autofree char *day_text = NULL;
+  g_autofree char *upper = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+
+  g_return_val_if_fail (FD_IS_STORE (store), -1);
+  g_return_val_if_fail (day != NULL && g_date_valid (day), -1);
+
+  day_text = fd_date_format_iso (day);
+  upper = station ? g_ascii_strup (station, -1) : NULL;
+  stmt = fd_store_prepare (store,
+                           "SELECT coalesce (max (id), 0) FROM drawer_session"
+                           " WHERE substr (opened_at, 1, 10) = ?1 AND (?2 IS NULL OR station = ?2)", error);
+  if (stmt == NULL)
+    return -1;
+  fd_store_bind_text (stmt, 1, day_text);
+  fd_store_bind_text (stmt, 2, upper);
+  if (!step_int64 (store, stmt, &id, error))
+    return -1;
+  return id;
 }
 
 /* Statements */

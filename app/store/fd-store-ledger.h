@@ -138,6 +138,20 @@ typedef struct
   guint      n_refunds;
 } FdDrawerSummary;
 
+/* Money into or out of a drawer: one method line of a receipt */
+typedef struct
+{
+  GDateTime       *at;
+  char            *receipt_number;
+  char            *kind;             /* "payment", "void", "refund" */
+  FdPaymentMethod  method;
+  FdMoney          amount;           /* signed: voids and refunds negative */
+  char            *check_number;
+  char            *card_brand;
+  char            *card_last4;
+  char            *reason;
+} FdDrawerEvent;
+
 typedef struct
 {
   char    *patient_id;
@@ -153,6 +167,7 @@ void        fd_ledger_invoice_free         (FdLedgerInvoice    *invoice);
 void        fd_ledger_receipt_free         (FdLedgerReceipt    *receipt);
 void        fd_drawer_summary_clear        (FdDrawerSummary    *summary);
 void        fd_statement_candidate_free    (FdStatementCandidate *candidate);
+void        fd_drawer_event_free           (FdDrawerEvent      *event);
 
 gboolean    fd_ledger_get_account          (FdStore            *store,
                                             const char         *patient_id,
@@ -226,6 +241,13 @@ gboolean    fd_ledger_drawer_summary       (FdStore            *store,
                                             gint64              session_id,
                                             FdDrawerSummary    *out,
                                             GError            **error);
+GPtrArray  *fd_ledger_drawer_list_events   (FdStore            *store,
+                                            gint64              session_id,
+                                            GError            **error);
+gint64      fd_ledger_drawer_find          (FdStore            *store,
+                                            const char         *station,
+                                            const GDate        *day,
+                                            GError            **error);
 
 GPtrArray  *fd_ledger_list_statement_candidates (FdStore       *store,
                                                  gint64         min_balance_cents,
@@ -243,5 +265,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdLedgerEntry, fd_ledger_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdLedgerInvoice, fd_ledger_invoice_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdLedgerReceipt, fd_ledger_receipt_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStatementCandidate, fd_statement_candidate_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdDrawerEvent, fd_drawer_event_free)
 
 G_END_DECLS

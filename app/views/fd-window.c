@@ -392,7 +392,8 @@ patient_activated_cb (FdWindow   *self,
   fd_window_open_patient (self, patient_id);
 }
 
-/* Check-in's "Collect Now": the patient and what is due go to Payments */
+/* Check-in's "Collect Now": the patient's account opens in Payments with the
+ * co-pay ready to take */
 static void
 collect_payment_cb (FdWindow   *self,
                     const char *patient_id,
@@ -404,7 +405,8 @@ collect_payment_cb (FdWindow   *self,
   if (dialog != NULL)
     gtk_window_close (dialog);
   adw_view_stack_set_visible_child_name (self->view_stack, "payments");
-  fd_window_open_patient (self, patient_id);
+  /* The co-pay is offered as the amount; the cashier sees the whole account */
+  fd_payments_view_open_account (self->payments_view, patient_id, cents > 0 ? cents : -1);
 }
 
 static void

@@ -9,7 +9,7 @@
 #include "fd-dates.h"
 #include "fd-fhir.h"
 #include "fd-patient-panel.h"
-#include "fd-store.h"
+#include "fd-store-ledger.h"
 #include "fd-view-util.h"
 
 #define UPCOMING_LIMIT 5
@@ -239,7 +239,7 @@ fill_balance (FdPatientPanel *self)
   clear_list (self->balance_list);
   fd_money_style_from_locale (&style);
 
-  if (!fd_store_get_patient_balance (self->store, self->patient_id, &balance, &error))
+  if (!fd_ledger_get_balance (self->store, self->patient_id, &balance, &error))
     {
       g_warning ("Could not read the balance: %s", error->message);
       return;
@@ -367,7 +367,8 @@ store_changed_cb (FdStore            *store,
   if (self->patient_id == NULL)
     return;
   if (g_str_equal (type, "Patient") || g_str_equal (type, "Coverage") ||
-      g_str_equal (type, "Account") || g_str_equal (type, "Appointment"))
+      g_str_equal (type, "Account") || g_str_equal (type, "Appointment") ||
+      g_str_equal (type, "PaymentReconciliation") || g_str_equal (type, "Invoice"))
     reload (self);
 }
 

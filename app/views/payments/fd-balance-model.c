@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "fd-balance-model.h"
+#include "fd-store-ledger.h"
 
 /* Rows read at once, and how many such chunks are kept before the cache is
  * dropped: scrolling through the list never holds more than this. */
@@ -44,7 +45,7 @@ count_items (FdBalanceModel *self)
   if (self->store == NULL)
     return 0;
 
-  n = fd_store_count_balances (self->store, &error);
+  n = fd_ledger_count_balances (self->store, &error);
   if (n < 0)
     {
       g_warning ("Could not count the open balances: %s", error->message);
@@ -64,7 +65,7 @@ load_chunk (FdBalanceModel *self,
   if (rows != NULL)
     return rows;
 
-  rows = fd_store_list_balances (self->store, chunk * CHUNK_SIZE, CHUNK_SIZE, &error);
+  rows = fd_ledger_list_balances (self->store, chunk * CHUNK_SIZE, CHUNK_SIZE, &error);
   if (rows == NULL)
     {
       g_warning ("Could not read open balances from row %u: %s", chunk * CHUNK_SIZE, error->message);

@@ -6,9 +6,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fd-account-pane.h"
 #include "fd-balance-model.h"
+#include "fd-drawer-dialog.h"
 #include "fd-money.h"
 #include "fd-payments-view.h"
+#include "fd-statements-dialog.h"
 #include "fd-store.h"
 #include "fd-view-util.h"
 
@@ -26,6 +29,8 @@ struct _FdPaymentsView
   GtkLabel           *summary_label;
   GtkStack           *stack;
   GtkColumnView      *column_view;
+  GtkStack           *account_stack;
+  FdAccountPane      *account_pane;
 };
 
 G_DEFINE_FINAL_TYPE (FdPaymentsView, fd_payments_view, GTK_TYPE_WIDGET)
@@ -192,7 +197,8 @@ store_changed_cb (FdStore            *store,
                   const char * const *ids,
                   FdPaymentsView     *self)
 {
-  if (g_str_equal (type, "Account") || g_str_equal (type, "Patient"))
+  if (g_str_equal (type, "Account") || g_str_equal (type, "Patient") ||
+      g_str_equal (type, "PaymentReconciliation") || g_str_equal (type, "Invoice"))
     fd_balance_model_reload (self->model);
 }
 
@@ -216,6 +222,60 @@ column_view_activated_cb (FdPaymentsView *self,
 
   if (patient_id != NULL && patient_id[0] != '\0')
     g_signal_emit (self, signals[PATIENT_ACTIVATED], 0, patient_id);
+}
+
+static void
+selection_changed_cb (FdPaymentsView *self)
+{
+  FdPatientItem *item = gtk_single_selection_get_selected_item (self->selection);
+  const char *patient_id = item ? fd_patient_item_get_id (item) : NULL;
+
+  if (patient_id != NULL && patient_id[0] != '\0')
+    fd_payments_view_open_account (self, patient_id, -2);
+}
+
+static void
+drawer_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FdPaymentsView *self = FD_PAYMENTS_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  FdDrawerDialog *dialog;
+
+  if (self->store == NULL)
+    return;
+  dialog = fd_drawer_dialog_new (self->store);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+statement_run_action_cb (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FdPaymentsView *self = FD_PAYMENTS_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  FdStatementsDialog *dialog;
+
+  if (self->store == NULL)
+    return;
+  dialog = fd_statements_dialog_new (self->store);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+take_payment_action_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FdPaymentsView *self = FD_PAYMENTS_VIEW (widget);
+
+  fd_account_pane_take_payment (self->account_pane, -1);
 }
 
 /* Object */
@@ -244,6 +304,7 @@ set_store (FdPaymentsView *self,
 
   model = fd_balance_model_new (store);
   set_model (self, model);
+  g_object_set (self->account_pane, "store", store, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -326,7 +387,19 @@ fd_payments_view_class_init (FdPaymentsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdPaymentsView, summary_label);
   gtk_widget_class_bind_template_child (widget_class, FdPaymentsView, stack);
   gtk_widget_class_bind_template_child (widget_class, FdPaymentsView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, FdPaymentsView, account_stack);
+  gtk_widget_class_bind_template_child (widget_class, FdPaymentsView, account_pane);
   gtk_widget_class_bind_template_callback (widget_class, column_view_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "payments.drawer", NULL, drawer_action_cb);
+  gtk_widget_class_install_action (widget_class, "payments.statement-run", NULL, statement_run_action_cb);
+  gtk_widget_class_install_action (widget_class, "payments.take-payment", NULL, take_payment_action_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "payments.drawer", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "payments.statement-run", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
+                                       "payments.take-payment", NULL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -335,6 +408,7 @@ fd_payments_view_init (FdPaymentsView *self)
 {
   g_autoptr(FdBalanceModel) model = NULL;
 
+  g_type_ensure (FD_TYPE_ACCOUNT_PANE);
   gtk_widget_init_template (GTK_WIDGET (self));
   fd_money_style_from_locale (&self->money_style);
 
@@ -342,6 +416,8 @@ fd_payments_view_init (FdPaymentsView *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   add_column (self, _("Patient"), COLUMN_PATIENT, TRUE, -1);
   add_column (self, _("MRN"), COLUMN_MRN, FALSE, 140);
@@ -363,4 +439,43 @@ fd_payments_view_get_model (FdPaymentsView *self)
 {
   g_return_val_if_fail (FD_IS_PAYMENTS_VIEW (self), NULL);
   return G_LIST_MODEL (self->model);
+}
+
+/**
+ * fd_payments_view_open_account:
+ * @self: the view
+ * @patient_id: whose account
+ * @amount_cents: the amount to take at once, as check-in's "Collect Now"
+ *   asks; -1 for what is due; -2 to only show the account
+ *
+ * Shows the patient's account and, unless @amount_cents is -2, the payment
+ * dialog with that amount.
+ *
+ * Returns: (transfer none) (nullable): the payment dialog when one opened
+ */
+GtkWindow *
+fd_payments_view_open_account (FdPaymentsView *self,
+                               const char     *patient_id,
+                               gint64          amount_cents)
+{
+  g_return_val_if_fail (FD_IS_PAYMENTS_VIEW (self), NULL);
+
+  fd_account_pane_set_patient_id (self->account_pane, patient_id);
+  gtk_stack_set_visible_child_name (self->account_stack, patient_id ? "account" : "none");
+  if (patient_id == NULL || amount_cents < -1)
+    return NULL;
+  return fd_account_pane_take_payment (self->account_pane, amount_cents == 0 ? -1 : amount_cents);
+}
+
+/**
+ * fd_payments_view_get_account_pane:
+ * @self: the view
+ *
+ * Returns: (transfer none): the account shown beside the list
+ */
+FdAccountPane *
+fd_payments_view_get_account_pane (FdPaymentsView *self)
+{
+  g_return_val_if_fail (FD_IS_PAYMENTS_VIEW (self), NULL);
+  return self->account_pane;
 }
