@@ -482,6 +482,7 @@ not_sent_message (Check *check)
                                          check->timeout_seconds),
                             check->timeout_seconds);
   if (g_error_matches (check->send_error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER) ||
+      g_error_matches (check->send_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND) ||
       g_error_matches (check->send_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
     return g_strdup (_("Not verified — the server answered with an error"));
   if (g_error_matches (check->send_error, FD_SYNC_ERROR, FD_SYNC_ERROR_UNAUTHORIZED))

@@ -522,7 +522,8 @@ fd_fhir_client_read_capabilities (FdFhirClient  *self,
   if (statement == NULL)
     {
       if (g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED) ||
-          g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER))
+          g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER) ||
+          g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND))
         g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FHIR,
                              _("This address answers, but not as a FHIR server"));
       else

@@ -195,7 +195,8 @@ static gboolean
 is_outage (const GError *error)
 {
   return g_error_matches (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK) ||
-         g_error_matches (error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER);
+         g_error_matches (error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER) ||
+         g_error_matches (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND);
 }
 
 static void
