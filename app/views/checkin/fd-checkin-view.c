@@ -699,13 +699,18 @@ filter_visit (gpointer item,
   return TRUE;
 }
 
+/* Grouped by status, the patients waiting at the desk first */
 static int
 compare_by_status (gconstpointer a,
                    gconstpointer b,
                    gpointer      user_data)
 {
-  FdFlowState x = fd_visit_item_get_state ((FdVisitItem *) a);
-  FdFlowState y = fd_visit_item_get_state ((FdVisitItem *) b);
+  static const int rank[FD_FLOW_N_STATES] = {
+    [FD_FLOW_ARRIVED] = 0, [FD_FLOW_ROOMED] = 1, [FD_FLOW_SCHEDULED] = 2,
+    [FD_FLOW_CHECKED_OUT] = 3, [FD_FLOW_NO_SHOW] = 4, [FD_FLOW_CANCELLED] = 5,
+  };
+  int x = rank[fd_visit_item_get_state ((FdVisitItem *) a)];
+  int y = rank[fd_visit_item_get_state ((FdVisitItem *) b)];
   gint64 sx, sy;
 
   if (x != y)
