@@ -12,6 +12,8 @@
 
 #include "fd-dates.h"
 #include "fd-demo-clinic.h"
+#include "fd-ledger-documents.h"
+#include "fd-store-ledger.h"
 #include "fd-store.h"
 #include "fd-sync-engine.h"
 
@@ -364,10 +366,270 @@ cmd_resolve (int    argc,
   return EXIT_SUCCESS;
 }
 
+/* The documents of the cashier */
+
+static void
+say (const char *command,
+     const char *message)
+{
+  g_printerr ("frontdesk-ctl: %s: %s\n", command, message);
+}
+
+/* An amount as the desk's language writes it: never negative, at most two
+ * decimals */
+static gboolean
+parse_money_option (const char  *text,
+                    gint64      *cents,
+                    GError     **error)
+{
+  FdMoneyStyle style;
+  FdMoney money;
+
+  fd_money_style_from_locale (&style);
+  if (!fd_money_parse (text, NULL, &style, &money, error))
+    return FALSE;
+  *cents = money.cents;
+  return TRUE;
+}
+
+/* The station's code as the station itself makes it from the computer's
+ * name, when --station is not given */
+static char *
+default_station (void)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = g_get_host_name (); *p != '\0' && out->len < 12; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (out, g_ascii_toupper (*p));
+  if (out->len == 0)
+    g_string_append (out, "DESK");
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+check_pdf_option (const char *command,
+                  const char *pdf)
+{
+  if (pdf == NULL || *pdf == '\0')
+    {
+      say (command, _("give the PDF to write with --pdf FILE"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+cmd_receipt (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NUMBER — a receipt, as reprinted at the desk"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(FdDocument) document = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *paper = NULL;
+  double width, height;
+  const GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the receipt to this PDF"), N_("FILE") },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &paper, N_("roll-80mm (default), letter or a4"), N_("PAPER") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("receipt", error);
+  if (argc != 2)
+    {
+      say ("receipt", _("usage: frontdesk-ctl receipt NUMBER --pdf FILE"));
+      return EXIT_FAILURE;
+    }
+  if (!check_pdf_option ("receipt", pdf))
+    return EXIT_FAILURE;
+  if (paper == NULL)
+    paper = g_strdup (FD_DOCUMENT_PAPER_ROLL);
+  if (!fd_document_paper_size (paper, &width, &height))
+    {
+      say ("receipt", _("--paper takes roll-80mm, letter or a4"));
+      return EXIT_FAILURE;
+    }
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("receipt", error);
+  document = fd_document_new_receipt (store, argv[1], TRUE, NULL, &error);
+  if (document == NULL || !fd_document_write_pdf (document, pdf, paper, NULL, NULL, NULL, &error))
+    return fail ("receipt", error);
+
+  /* Translators: the receipt number and the PDF it went to */
+  g_print (_("Receipt %s written to %s\n"), argv[1], pdf);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_statements (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— the statement run, every statement to one PDF"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(FdDocument) document = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *min_text = NULL;
+  int since = 30;
+  gint64 min_cents = 1000;
+  GDate today;
+  const GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the statements to this PDF"), N_("FILE") },
+    { "min-balance", 0, 0, G_OPTION_ARG_STRING, &min_text, N_("Only balances of at least this amount (default 10.00)"), N_("AMOUNT") },
+    { "since", 0, 0, G_OPTION_ARG_INT, &since, N_("Leave out accounts sent a statement in the last DAYS days (default 30)"), N_("DAYS") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("statements", error);
+  if (argc != 1)
+    {
+      say ("statements", _("usage: frontdesk-ctl statements --pdf FILE [--min-balance AMOUNT] [--since DAYS]"));
+      return EXIT_FAILURE;
+    }
+  if (!check_pdf_option ("statements", pdf))
+    return EXIT_FAILURE;
+  if (min_text != NULL && !parse_money_option (min_text, &min_cents, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("--min-balance “%s”: %s"), min_text, error->message);
+
+      say ("statements", message);
+      return EXIT_FAILURE;
+    }
+  if (since < 0 || since > 3650)
+    {
+      say ("statements", _("--since takes a number of days from 0 to 3650"));
+      return EXIT_FAILURE;
+    }
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("statements", error);
+  {
+    g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+
+    fd_date_set_today (&today, tz);
+  }
+  candidates = fd_ledger_list_statement_candidates (store, min_cents, (guint) since, &today, &error);
+  if (candidates == NULL)
+    return fail ("statements", error);
+  if (candidates->len == 0)
+    {
+      g_print ("%s\n", _("No account is due a statement; no file was written."));
+      return EXIT_SUCCESS;
+    }
+
+  ids = g_ptr_array_new ();
+  for (guint i = 0; i < candidates->len; i++)
+    g_ptr_array_add (ids, ((FdStatementCandidate *) g_ptr_array_index (candidates, i))->patient_id);
+  g_ptr_array_add (ids, NULL);
+
+  /* Written whole first; the statement dates only once the file is there */
+  document = fd_document_new_statements (store, (const char * const *) ids->pdata, &today, NULL, NULL, &error);
+  if (document == NULL ||
+      !fd_document_write_pdf (document, pdf, FD_DOCUMENT_PAPER_LETTER, NULL, NULL, NULL, &error))
+    return fail ("statements", error);
+
+  if (!fd_store_begin (store, &error))
+    return fail ("statements", error);
+  for (guint i = 0; i < candidates->len; i++)
+    if (!fd_ledger_record_statement (store, g_ptr_array_index (ids, i), &today, &error))
+      {
+        fd_store_rollback (store);
+        return fail ("statements", error);
+      }
+  if (!fd_store_commit (store, &error))
+    return fail ("statements", error);
+
+  g_print (ngettext ("%u statement written to %s; its statement date is recorded\n",
+                     "%u statements written to %s; their statement dates are recorded\n",
+                     candidates->len), candidates->len, pdf);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_drawer_report (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— a cash drawer’s close-out report"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(FdDocument) document = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *station = NULL;
+  const char * const *languages = g_get_language_names ();
+  gint64 session;
+  GDate day;
+  const GOptionEntry entries[] = {
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the report to this PDF"), N_("FILE") },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day the drawer was opened, YYYY-MM-DD (default: today)"), N_("DATE") },
+    { "station", 0, 0, G_OPTION_ARG_STRING, &station, N_("The station’s code (default: this computer’s)"), N_("CODE") },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail ("drawer-report", error);
+  if (argc != 1)
+    {
+      say ("drawer-report", _("usage: frontdesk-ctl drawer-report [--date DATE] --pdf FILE"));
+      return EXIT_FAILURE;
+    }
+  if (!check_pdf_option ("drawer-report", pdf))
+    return EXIT_FAILURE;
+  g_date_clear (&day, 1);
+  if (date == NULL)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+
+      fd_date_set_today (&day, tz);
+    }
+  else if (!fd_date_parse_iso (date, &day) || !g_date_valid (&day))
+    {
+      say ("drawer-report", _("--date takes a date as YYYY-MM-DD"));
+      return EXIT_FAILURE;
+    }
+  if (station == NULL)
+    station = default_station ();
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("drawer-report", error);
+  session = fd_ledger_drawer_find (store, station, &day, &error);
+  if (session < 0)
+    return fail ("drawer-report", error);
+  if (session == 0)
+    {
+      g_autofree char *iso = fd_date_format_iso (&day);
+      /* Translators: a station code and a date */
+      g_autofree char *message = g_strdup_printf (_("station %s opened no drawer on %s"), station, iso);
+
+      say ("drawer-report", message);
+      return EXIT_FAILURE;
+    }
+  document = fd_document_new_drawer_report (store, session, languages[0], NULL, &error);
+  if (document == NULL ||
+      !fd_document_write_pdf (document, pdf, FD_DOCUMENT_PAPER_LETTER, NULL, NULL, NULL, &error))
+    return fail ("drawer-report", error);
+
+  g_print (_("Drawer report written to %s\n"), pdf);
+  return EXIT_SUCCESS;
+}
+
 static void
 usage (void)
 {
-  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
               _("Usage: frontdesk-ctl [--profile NAME] [--data-dir DIR] COMMAND [OPTIONS]"),
               _("seed-demo   build a synthetic demo clinic (--patients N --days D --seed S [--bundle FILE])"),
               _("status      schema version and what the profile holds"),
@@ -376,6 +638,9 @@ usage (void)
               _("outbox      the changes waiting for the server, and the parked ones with their reason"),
               _("conflicts   records changed here and by someone else, waiting for a choice"),
               _("resolve     choose for one of them: frontdesk-ctl resolve Type/id mine|theirs"),
+              _("receipt     reprint a receipt to a PDF: frontdesk-ctl receipt NUMBER --pdf FILE"),
+              _("statements  the statement run to one PDF (--pdf FILE [--min-balance AMOUNT] [--since DAYS])"),
+              _("drawer-report  a drawer’s close-out report (--pdf FILE [--date DATE] [--station CODE])"),
               _("Run “frontdesk-ctl COMMAND --help” for a command’s options."));
 }
 
@@ -396,7 +661,8 @@ main (int    argc,
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_set_summary (context,
-                                _("Commands: seed-demo, status, search, sync, outbox, conflicts, resolve"));
+                                _("Commands: seed-demo, status, search, sync, outbox, conflicts, resolve, "
+                                  "receipt, statements, drawer-report"));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("frontdesk-ctl: %s\n", error->message);
@@ -430,6 +696,12 @@ main (int    argc,
     return cmd_conflicts (argc - 1, argv + 1);
   if (g_str_equal (command, "resolve"))
     return cmd_resolve (argc - 1, argv + 1);
+  if (g_str_equal (command, "receipt"))
+    return cmd_receipt (argc - 1, argv + 1);
+  if (g_str_equal (command, "statements"))
+    return cmd_statements (argc - 1, argv + 1);
+  if (g_str_equal (command, "drawer-report"))
+    return cmd_drawer_report (argc - 1, argv + 1);
 
   g_printerr ("frontdesk-ctl: %s “%s”\n", _("unknown command"), command);
   usage ();

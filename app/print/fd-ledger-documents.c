@@ -161,22 +161,30 @@ print_method (FdDocument      *self,
     }
 }
 
+/* A copy the document keeps: the ledger's receipt and the catalog are gone
+ * by the time the document is drawn */
 static const char *
 describe_item (FdDocument                *self,
                FdCatalog                 *catalog,
                const FdLedgerReceiptItem *item)
 {
+  const char *text;
+
   switch (item->target)
     {
     case FD_ALLOCATION_COPAY:
-      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Co-pay for today’s visit"));
+      text = fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Co-pay for today’s visit"));
+      break;
     case FD_ALLOCATION_CREDIT:
-      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Prepayment credit"));
+      text = fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Prepayment credit"));
+      break;
     case FD_ALLOCATION_INVOICE:
     default:
-      return item->description ? item->description
+      text = item->description ? item->description
                                : fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Payment on account"));
+      break;
     }
+  return keep (self, g_strdup (text));
 }
 
 static const char *
@@ -584,9 +592,9 @@ fd_document_new_drawer_report (FdStore                *store,
         {
           g_autoptr(FdCatalog) catalog = fd_catalog_get_for_language (language);
 
-          total.label = m == FD_PAYMENT_METHOD_CREDIT_CARD
-                      ? fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Credit card"))
-                      : fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Debit card"));
+          total.label = keep (self, g_strdup (m == FD_PAYMENT_METHOD_CREDIT_CARD
+                                              ? fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Credit card"))
+                                              : fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Debit card"))));
         }
       total.n_payments = n_payments[m];
       fd_money_init (&total.expected, summary.expected[m], currency);

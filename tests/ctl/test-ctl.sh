@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# frontdesk-ctl end to end: seeding, status, search, determinism and bad input.
+# frontdesk-ctl end to end: seeding, status, search, determinism, the
+# cashier's documents (read back with pdftotext) and bad input.
 set -u
 ctl=$1
+fixture=${2:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0
@@ -58,6 +60,78 @@ echo x > "$work/blocker"
 "$ctl" --data-dir "$work/blocker" status > "$work/blocked.out" 2>&1
 rc=$?
 check "unwritable profile refused" '[ $rc -ne 0 ] && grep -q "cannot be created" "$work/blocked.out"'
+
+# The cashier's documents: payments taken by tests/ctl/ledger-fixture.c
+if [ -n "$fixture" ] && command -v pdftotext > /dev/null; then
+  cdata="$work/cash"
+  "$ctl" --data-dir "$cdata" seed-demo --patients 300 --days 5 --seed 3 > /dev/null 2>&1
+  "$fixture" "$cdata/default/frontdesk.db" > "$work/fixture.out" 2>&1
+  check "payments taken for the documents" '[ $? -eq 0 ] && [ "$(grep -c ^receipt "$work/fixture.out")" -eq 3 ]'
+  r1=$(sed -n 's/^receipt //p' "$work/fixture.out" | sed -n 1p)
+  r2=$(sed -n 's/^receipt //p' "$work/fixture.out" | sed -n 2p)
+  r3=$(sed -n 's/^receipt //p' "$work/fixture.out" | sed -n 3p)
+  name=$(sed -n 's/^patient //p' "$work/fixture.out")
+
+  "$ctl" --data-dir "$cdata" receipt "$r1" --pdf "$work/r1.pdf" > "$work/r1.out" 2>&1
+  check "receipt written" '[ $? -eq 0 ] && [ -s "$work/r1.pdf" ]'
+  pdftotext -layout "$work/r1.pdf" "$work/r1.txt"
+  check "receipt names the patient" 'grep -qF "$name" "$work/r1.txt"'
+  check "receipt has its number" 'grep -qF "$r1" "$work/r1.txt"'
+  check "receipt has the line and the total paid" 'grep -q "Total paid *\$20.00" "$work/r1.txt" && [ "$(grep -c "\$20.00" "$work/r1.txt")" -ge 2 ]'
+  check "receipt has the remaining balance" 'grep -q "Remaining balance *\$[0-9]" "$work/r1.txt"'
+  check "receipt is on the 80 mm roll" 'pdfinfo "$work/r1.pdf" | grep -q "Page size: *226.77"'
+  "$ctl" --data-dir "$cdata" receipt "$r2" --pdf "$work/r2.pdf" > /dev/null 2>&1
+  pdftotext -layout "$work/r2.pdf" "$work/r2.txt"
+  check "two same-amount payments of one day are two receipts" '[ "$r1" != "$r2" ] && grep -qF "$r2" "$work/r2.txt" && ! grep -qF "$r1" "$work/r2.txt"'
+  "$ctl" --data-dir "$cdata" receipt "$r3" --pdf "$work/r3.pdf" --paper letter > /dev/null 2>&1
+  pdftotext -layout "$work/r3.pdf" "$work/r3.txt"
+  # (in the patient's language, which may be Spanish: amounts only)
+  check "split receipt shows each method and the total" 'grep -q "\$30.00" "$work/r3.txt" && grep -q "\$25.00" "$work/r3.txt" && grep -q "4242" "$work/r3.txt" && grep -q "\$55.00" "$work/r3.txt"'
+  check "receipt on Letter when asked" 'pdfinfo "$work/r3.pdf" | grep -q "Page size: *612 x 792"'
+
+  "$ctl" --data-dir "$cdata" receipt NOPE-20261127-0001 --pdf "$work/none.pdf" > "$work/none.out" 2>&1
+  rc=$?
+  check "unknown receipt refused" '[ $rc -ne 0 ] && grep -q "no receipt" "$work/none.out" && [ ! -e "$work/none.pdf" ]'
+  echo x > "$work/afile"
+  "$ctl" --data-dir "$cdata" receipt "$r1" --pdf "$work/afile/r.pdf" > "$work/unwritable.out" 2>&1
+  rc=$?
+  check "unwritable PDF path refused, nothing written" '[ $rc -ne 0 ] && [ -s "$work/unwritable.out" ] && [ "$(cat "$work/afile")" = x ]'
+  "$ctl" --data-dir "$cdata" receipt "$r1" > /dev/null 2>&1
+  check "receipt without --pdf refused" '[ $? -ne 0 ]'
+
+  "$ctl" --data-dir "$cdata" drawer-report --station CTL1 --date "$(date +%F)" --pdf "$work/drawer.pdf" > /dev/null 2>&1
+  check "drawer report written" '[ $? -eq 0 ] && [ -s "$work/drawer.pdf" ]'
+  pdftotext -layout "$work/drawer.pdf" "$work/drawer.txt"
+  check "drawer report: cash expected against counted, \$5 short" 'grep -q "^Cash .*\$170.00 .*\$165.00 .*-\$5.00" "$work/drawer.txt"'
+  check "drawer report lists each receipt" 'grep -qF "$r1" "$work/drawer.txt" && grep -qF "$r2" "$work/drawer.txt" && grep -qF "$r3" "$work/drawer.txt"'
+  "$ctl" --data-dir "$cdata" drawer-report --station CTL1 --date 2026-02-30 --pdf "$work/d2.pdf" > "$work/d2.out" 2>&1
+  check "impossible date refused" '[ $? -ne 0 ] && grep -q "YYYY-MM-DD" "$work/d2.out" && [ ! -e "$work/d2.pdf" ]'
+  "$ctl" --data-dir "$cdata" drawer-report --station CTL1 --date 2020-01-01 --pdf "$work/d3.pdf" > "$work/d3.out" 2>&1
+  check "day without a drawer refused" '[ $? -ne 0 ] && grep -q "no drawer" "$work/d3.out" && [ ! -e "$work/d3.pdf" ]'
+
+  for bad in 10.005 1.000,00 -5 abc; do
+    "$ctl" --data-dir "$cdata" statements --min-balance "$bad" --pdf "$work/bad-s.pdf" > "$work/bad-s.out" 2>&1
+    check "statements refuse --min-balance $bad" '[ $? -ne 0 ] && grep -q "min-balance" "$work/bad-s.out" && [ ! -e "$work/bad-s.pdf" ]'
+  done
+  "$ctl" --data-dir "$cdata" statements --since -1 --pdf "$work/bad-s.pdf" > /dev/null 2>&1
+  check "statements refuse a negative --since" '[ $? -ne 0 ] && [ ! -e "$work/bad-s.pdf" ]'
+  "$ctl" --data-dir "$cdata" statements --pdf "$work/afile/s.pdf" > /dev/null 2>&1
+  rc=$?
+  "$ctl" --data-dir "$cdata" statements --pdf "$work/s.pdf" --min-balance 10.00 --since 30 > "$work/s.out" 2>&1
+  check "statements written" '[ $? -eq 0 ] && [ -s "$work/s.pdf" ]'
+  count=$(sed -n 's/^\([0-9][0-9]*\) statements* written.*/\1/p' "$work/s.out")
+  check "unwritable statements path refused and recorded nothing" '[ $rc -ne 0 ] && [ -n "$count" ] && [ "$count" -gt 10 ]'
+  check "one page or more per statement, on Letter" '[ "$(pdfinfo "$work/s.pdf" | sed -n "s/^Pages: *//p")" -ge "$count" ] && pdfinfo "$work/s.pdf" | grep -q "Page size: *612 x 792"'
+  pdftotext -layout "$work/s.pdf" "$work/s.txt"
+  check "each statement has its remittance stub" '[ "$(grep -c "✂" "$work/s.txt")" -eq "$count" ]'
+  "$ctl" --data-dir "$cdata" statements --pdf "$work/s2.pdf" > "$work/s2.out" 2>&1
+  check "statement dates recorded: nobody is due another" '[ $? -eq 0 ] && grep -q "No account is due" "$work/s2.out" && [ ! -e "$work/s2.pdf" ]'
+  "$ctl" --data-dir "$cdata" statements --pdf "$work/s3.pdf" --since 0 --min-balance 0.01 > "$work/s3.out" 2>&1
+  check "--since 0 sends them again" '[ $? -eq 0 ] && [ -s "$work/s3.pdf" ]'
+fi
+
+"$ctl" > "$work/usage.out" 2>&1
+check "usage lists the cashier's commands" 'grep -q "^  receipt " "$work/usage.out" && grep -q "^  statements " "$work/usage.out" && grep -q "^  drawer-report " "$work/usage.out"'
 
 "$ctl" --data-dir "$work/data" seed-demo --patients -5 > /dev/null 2>&1
 check "negative patient count refused" '[ $? -ne 0 ]'

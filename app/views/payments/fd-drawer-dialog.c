@@ -84,17 +84,18 @@ static void
 set_over_short (GtkLabel *label,
                 gint64    cents)
 {
-  g_autofree char *amount = fd_payments_format_cents (ABS (cents));
+  /* Signed, as the close-out report prints it: counted less expected */
+  g_autofree char *amount = fd_payments_format_cents (cents);
   g_autofree char *text = NULL;
 
   gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
   if (cents > 0)
-    /* Translators: more was counted than expected */
-    text = g_strdup_printf (_("Over %s"), amount);
+    /* Translators: more was counted than expected, "$2.00 over" */
+    text = g_strdup_printf (_("%s over"), amount);
   else if (cents < 0)
-    /* Translators: less was counted than expected */
-    text = g_strdup_printf (_("Short %s"), amount);
+    /* Translators: less was counted than expected, "-$5.00 short" */
+    text = g_strdup_printf (_("%s short"), amount);
   else
     text = g_strdup (_("Balanced"));
   if (cents < 0)

@@ -237,7 +237,8 @@ add_line (FdPaymentDialog *self)
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   line->card_brand = add_field (row, _("Card _brand"), _("Card brand"), line->error);
   line->card_last4 = add_field (row, _("_Last four digits"), _("Last four digits"), line->error);
-  gtk_entry_set_max_length (line->card_last4, 4);
+  /* No length limit: a whole card number pasted here must reach the guard,
+   * not be cut to its first four digits and kept */
   gtk_editable_set_width_chars (GTK_EDITABLE (line->card_last4), 6);
   gtk_box_append (GTK_BOX (line->card_box), row);
   line->authorization = add_field (line->card_box, _("A_uthorization code"), _("Authorization code"), line->error);
@@ -499,6 +500,16 @@ do_post (FdPaymentDialog *self)
   return TRUE;
 }
 
+static gboolean
+post_after_drawer_cb (gpointer user_data)
+{
+  FdPaymentDialog *self = user_data;
+
+  if (self->store != NULL && gtk_widget_get_visible (GTK_WIDGET (self)))
+    do_post (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 drawer_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
@@ -522,7 +533,9 @@ drawer_response_cb (AdwMessageDialog *dialog,
       return;
     }
   (void) message;
-  do_post (self);
+  /* Posting closes this dialog, and the message dialog asking for the
+   * float is transient for it: post once that one is gone */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, post_after_drawer_cb, g_object_ref (self), g_object_unref);
 }
 
 static void

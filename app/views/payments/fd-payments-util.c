@@ -4,9 +4,13 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fd-ledger.h"
 #include "fd-payments-util.h"
@@ -14,6 +18,10 @@
 
 #define MAX_STATION_LEN 12
 #define ROLL_MAX_WIDTH 300.0  /* points: anything narrower is a receipt roll */
+
+/* Where every print goes instead of the print dialog; see
+ * fd_payments_set_print_export() */
+static char *print_export_path;
 
 /* Card-number guard */
 
@@ -329,6 +337,32 @@ draw_page_cb (GtkPrintOperation *operation,
   fd_document_draw_page (document, cr, width, height, (guint) page_nr);
 }
 
+/* A temporary file beside @path, so that a PDF appears whole or not at all */
+static char *
+export_temp_file (const char  *path,
+                  GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
+  char *temp = g_build_filename (dir, name, NULL);
+  int fd = g_mkstemp_full (temp, O_RDWR, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_autofree char *display = g_filename_display_name (path);
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   /* Translators: a PDF path, then why it cannot be written */
+                   _("The PDF cannot be written to “%s”: %s"), display, g_strerror (saved));
+      g_free (temp);
+      return NULL;
+    }
+  close (fd);
+  return temp;
+}
+
 /**
  * fd_payments_print:
  * @parent: (nullable): a widget of the window printing
@@ -339,7 +373,9 @@ draw_page_cb (GtkPrintOperation *operation,
  * @error: return location for an error
  *
  * Prints @document with the page set-up and printer last used for @kind,
- * and remembers them for the next time when it printed.
+ * and remembers them for the next time when it printed. An export is
+ * written beside @export_path and moved there once complete: a path that
+ * cannot be written gives an error and leaves no file.
  *
  * Returns: the operation's result; %GTK_PRINT_OPERATION_RESULT_ERROR with
  *   @error set
@@ -358,8 +394,23 @@ fd_payments_print (GtkWidget                *parent,
   g_autoptr(GtkPrintSettings) print_settings = gtk_print_settings_new ();
   g_autofree char *printer_key = g_strdup_printf ("%s-printer", kind);
   g_autofree char *printer = settings ? g_settings_get_string (settings, printer_key) : NULL;
+  g_autofree char *temp = NULL;
+  g_autoptr(GError) local_error = NULL;
   GtkRoot *root = parent ? gtk_widget_get_root (parent) : NULL;
   GtkPrintOperationResult result;
+
+  if (print_export_path != NULL && action != GTK_PRINT_OPERATION_ACTION_EXPORT)
+    {
+      action = GTK_PRINT_OPERATION_ACTION_EXPORT;
+      export_path = print_export_path;
+    }
+  if (action == GTK_PRINT_OPERATION_ACTION_EXPORT)
+    {
+      g_return_val_if_fail (export_path != NULL, GTK_PRINT_OPERATION_RESULT_ERROR);
+      temp = export_temp_file (export_path, error);
+      if (temp == NULL)
+        return GTK_PRINT_OPERATION_RESULT_ERROR;
+    }
 
   if (printer != NULL && *printer != '\0')
     gtk_print_settings_set_printer (print_settings, printer);
@@ -370,12 +421,37 @@ fd_payments_print (GtkWidget                *parent,
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   gtk_print_operation_set_job_name (operation, g_strcmp0 (kind, FD_PRINT_KIND_RECEIPT) == 0
                                                ? _("Receipt") : _("Statement"));
-  if (export_path != NULL)
-    gtk_print_operation_set_export_filename (operation, export_path);
+  if (temp != NULL)
+    gtk_print_operation_set_export_filename (operation, temp);
   g_signal_connect (operation, "begin-print", G_CALLBACK (begin_print_cb), document);
   g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), document);
 
-  result = gtk_print_operation_run (operation, action, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, error);
+  result = gtk_print_operation_run (operation, action, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                    &local_error);
+
+  if (temp != NULL)
+    {
+      if (result == GTK_PRINT_OPERATION_RESULT_APPLY && g_rename (temp, export_path) != 0)
+        {
+          int saved = errno;
+          g_autofree char *display = g_filename_display_name (export_path);
+
+          g_clear_error (&local_error);
+          g_set_error (&local_error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("The PDF cannot be written to “%s”: %s"), display, g_strerror (saved));
+          result = GTK_PRINT_OPERATION_RESULT_ERROR;
+        }
+      if (result != GTK_PRINT_OPERATION_RESULT_APPLY)
+        g_unlink (temp);
+    }
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      if (local_error == NULL)
+        g_set_error_literal (&local_error, GTK_PRINT_ERROR, GTK_PRINT_ERROR_GENERAL,
+                             _("The printer did not take the document."));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return result;
+    }
 
   if (result == GTK_PRINT_OPERATION_RESULT_APPLY && settings != NULL &&
       action != GTK_PRINT_OPERATION_ACTION_EXPORT)
@@ -390,6 +466,21 @@ fd_payments_print (GtkWidget                *parent,
         g_settings_set_value (settings, setup_key, gtk_page_setup_to_gvariant (used_setup));
     }
   return result;
+}
+
+/**
+ * fd_payments_set_print_export:
+ * @path: (nullable): a PDF file, or %NULL to print normally again
+ *
+ * Sends every print of the cashier's screens through GtkPrintOperation's
+ * export to @path instead of the print dialog: the whole print path runs,
+ * without a printer. For tests and for making screenshots.
+ */
+void
+fd_payments_set_print_export (const char *path)
+{
+  g_free (print_export_path);
+  print_export_path = g_strdup (path);
 }
 
 /**

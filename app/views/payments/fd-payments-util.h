@@ -37,6 +37,7 @@ GtkPrintOperationResult
                                          GtkPrintOperationAction action,
                                          const char        *export_path,
                                          GError           **error);
+void        fd_payments_set_print_export (const char      *path);
 void        fd_payments_print_interactive (GtkWidget       *parent,
                                            FdDocument      *document,
                                            const char      *kind);

@@ -85,8 +85,12 @@ set_running (FdStatementsDialog *self,
              gboolean            running)
 {
   self->running = running;
+  /* Focus moves to what can still be pressed before the rest goes
+   * insensitive: a focused field that turns insensitive loses its focus-out */
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pdf_button), !running);
+  gtk_widget_grab_focus (running ? GTK_WIDGET (self->cancel_button) : GTK_WIDGET (self->print_button));
   gtk_widget_set_sensitive (GTK_WIDGET (self->pdf_button), !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->min_entry), !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->days_spin), !running);
