@@ -267,7 +267,12 @@ update_balance (FdStore     *store,
                            " SELECT ?1, ?2,"
                            " (SELECT coalesce (sum (net_cents), 0) FROM ledger_invoice"
                            "   WHERE patient_id = ?1 AND status IN ('issued', 'balanced'))"
-                           " - (SELECT coalesce (sum (amount_cents), 0) FROM ledger_allocation WHERE patient_id = ?1),"
+                           /* A co-pay taken for a visit not yet billed waits for its charge: it
+                            * counts against the balance once an invoice of that day or later is in */
+                           " - (SELECT coalesce (sum (al.amount_cents), 0) FROM ledger_allocation al"
+                           "   WHERE al.patient_id = ?1 AND (al.target != 'copay' OR EXISTS"
+                           "     (SELECT 1 FROM ledger_invoice i JOIN appointment ap ON ap.id = al.appointment_id"
+                           "      WHERE i.patient_id = ?1 AND i.status IN ('issued', 'balanced') AND i.day >= ap.day))),"
                            " (SELECT coalesce (sum (amount_cents), 0) FROM ledger_allocation"
                            "   WHERE patient_id = ?1 AND target = 'credit'),"
                            " ?3"

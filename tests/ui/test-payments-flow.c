@@ -558,11 +558,11 @@ test_cash_copay_and_balance (void)
   g_assert_nonnull (fd_account_pane_get_last_receipt (pane));
   g_assert_cmpint (n_receipts (), ==, receipts + 1);
   g_assert_cmpstr (fd_account_pane_get_change_text (pane), ==, "Change due: $10.00");
-  /* The $15 is paid and so is the co-pay; the co-pay is held for today's
-   * visit (the balance shows it as paid ahead) until the visit is billed */
+  /* The $15 is paid and so is the co-pay; the co-pay waits for today's
+   * visit to be billed and does not show as a credit meanwhile */
   after = account_of (id);
   g_assert_cmpint (after->copay_due.cents, ==, 0);
-  g_assert_cmpint (after->balance.cents, ==, -2500);
+  g_assert_cmpint (after->balance.cents, ==, 0);
   for (guint b = 0; b < FD_N_AGING_BUCKETS; b++)
     g_assert_cmpint (after->aging[b], ==, 0);
   {
