@@ -279,15 +279,23 @@ fd_encounter_change_status (JsonObject *encounter,
         json_object_set_string_member (period, "end", time);
     }
 
-  json_object_set_string_member (encounter, "status", status);
-  add_history_entry (encounter, status, time, who, reason);
+  {
+    const char *before = fd_fhir_get_string (encounter, "status");
+    gboolean reopened = g_strcmp0 (before, "cancelled") == 0 || g_strcmp0 (before, "entered-in-error") == 0;
 
-  period = fd_fhir_get_object (encounter, "period");
-  if (period == NULL)
-    {
-      period = json_object_new ();
-      json_object_set_object_member (encounter, "period", period);
-    }
+    json_object_set_string_member (encounter, "status", status);
+    add_history_entry (encounter, status, time, who, reason);
+
+    period = fd_fhir_get_object (encounter, "period");
+    if (period == NULL)
+      {
+        period = json_object_new ();
+        json_object_set_object_member (encounter, "period", period);
+      }
+    /* A check-in made again after it was undone: the visit starts now */
+    if (reopened)
+      json_object_set_string_member (period, "start", time);
+  }
   if (g_str_equal (status, "finished") || g_str_equal (status, "cancelled") ||
       g_str_equal (status, "entered-in-error"))
     json_object_set_string_member (period, "end", time);
@@ -424,25 +432,95 @@ fd_encounter_last_change (JsonObject  *encounter,
   return current != NULL;
 }
 
-/**
- * fd_encounter_arrived_at:
- * @encounter: an Encounter
- *
- * Returns: (transfer none) (nullable): when the patient arrived, as a FHIR instant
- */
-const char *
-fd_encounter_arrived_at (JsonObject *encounter)
+/* The history entry of the current check-in: the first arrival after the
+ * last time the visit was cancelled (a check-in undone and made again) */
+static JsonObject *
+checkin_entry (JsonObject *encounter)
 {
   JsonArray *history = fd_fhir_get_array (encounter, "statusHistory");
+  JsonObject *found = NULL;
 
   for (guint i = 0; history && i < json_array_get_length (history); i++)
     {
       JsonObject *entry = fd_fhir_array_object (history, i);
+      const char *status = fd_fhir_get_string (entry, "status");
 
-      if (g_strcmp0 (fd_fhir_get_string (entry, "status"), "arrived") == 0)
-        return fd_fhir_get_string (fd_fhir_get_object (entry, "period"), "start");
+      if (g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "entered-in-error") == 0)
+        found = NULL;
+      else if (found == NULL && g_strcmp0 (status, "arrived") == 0)
+        found = entry;
     }
+  return found;
+}
+
+/**
+ * fd_encounter_arrived_at:
+ * @encounter: an Encounter
+ *
+ * Returns: (transfer none) (nullable): when the patient arrived for this
+ *   check-in, as a FHIR instant
+ */
+const char *
+fd_encounter_arrived_at (JsonObject *encounter)
+{
+  JsonObject *entry = checkin_entry (encounter);
+
+  if (entry != NULL)
+    return fd_fhir_get_string (fd_fhir_get_object (entry, "period"), "start");
   return fd_fhir_get_string (fd_fhir_get_object (encounter, "period"), "start");
+}
+
+/**
+ * fd_encounter_checked_in_by:
+ * @encounter: an Encounter
+ * @who: (out) (optional) (transfer none): the desk that checked the patient in
+ * @since: (out) (optional) (transfer none): when, as a FHIR instant
+ *
+ * Returns: whether the visit has a check-in in its history
+ */
+gboolean
+fd_encounter_checked_in_by (JsonObject  *encounter,
+                            const char **who,
+                            const char **since)
+{
+  JsonObject *entry = checkin_entry (encounter);
+
+  if (who != NULL)
+    *who = entry ? extension_string (entry, FD_FHIR_EXT_CHANGED_BY) : NULL;
+  if (since != NULL)
+    *since = entry ? fd_fhir_get_string (fd_fhir_get_object (entry, "period"), "start") : NULL;
+  return entry != NULL;
+}
+
+/**
+ * fd_encounter_reopen_room:
+ * @encounter: an Encounter, changed in place
+ *
+ * Puts the patient back in the room they left last (a check-out undone).
+ *
+ * Returns: the room, or %NULL when the visit had none
+ */
+const char *
+fd_encounter_reopen_room (JsonObject *encounter)
+{
+  JsonArray *locations = fd_fhir_get_array (encounter, "location");
+  JsonObject *last = NULL;
+
+  for (guint i = 0; locations && i < json_array_get_length (locations); i++)
+    {
+      JsonObject *location = fd_fhir_array_object (locations, i);
+
+      if (fd_fhir_coding_has (fd_fhir_get_object (location, "physicalType"), ROOM_SYSTEM, "ro"))
+        last = location;
+    }
+  if (last == NULL)
+    return NULL;
+
+  json_object_set_string_member (last, "status", "active");
+  if (fd_fhir_get_object (last, "period") != NULL &&
+      json_object_has_member (fd_fhir_get_object (last, "period"), "end"))
+    json_object_remove_member (fd_fhir_get_object (last, "period"), "end");
+  return fd_fhir_get_string (fd_fhir_get_object (last, "location"), "display");
 }
 
 /**

@@ -41,6 +41,10 @@ gboolean     fd_encounter_last_change    (JsonObject   *encounter,
                                           const char  **who,
                                           const char  **since);
 const char  *fd_encounter_arrived_at     (JsonObject   *encounter);
+gboolean     fd_encounter_checked_in_by  (JsonObject   *encounter,
+                                          const char  **who,
+                                          const char  **since);
+const char  *fd_encounter_reopen_room    (JsonObject   *encounter);
 const char  *fd_encounter_previous_status (JsonObject  *encounter);
 
 /* A coverage as the desk types it from an insurance card */

@@ -151,6 +151,7 @@ fd_demographics_read (JsonObject     *patient,
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         g_string_append_printf (line, "%s%s", line->len ? ", " : "", json_node_get_string (node));
     }
+  out->birth_date = dup_or_null (fd_fhir_get_string (patient, "birthDate"));
   out->line = dup_or_null (line->str);
   out->city = dup_or_null (fd_fhir_get_string (address, "city"));
   out->state = dup_or_null (fd_fhir_get_string (address, "state"));
@@ -239,10 +240,20 @@ write_address (JsonObject           *patient,
 
   if (in->line != NULL)
     {
-      JsonArray *lines = json_array_new ();
+      FdDemographics now_on_file;
+      gboolean same;
 
-      json_array_add_string_element (lines, in->line);
-      json_object_set_array_member (address, "line", lines);
+      /* Lines shown joined come back unchanged: keep them as they were */
+      fd_demographics_read (patient, &now_on_file);
+      same = g_strcmp0 (now_on_file.line, in->line) == 0;
+      fd_demographics_clear (&now_on_file);
+      if (!same)
+        {
+          JsonArray *lines = json_array_new ();
+
+          json_array_add_string_element (lines, in->line);
+          json_object_set_array_member (address, "line", lines);
+        }
     }
   else if (json_object_has_member (address, "line"))
     json_object_remove_member (address, "line");
@@ -313,6 +324,22 @@ write_emergency_contact (JsonObject           *patient,
 {
   JsonObject *contact = find_emergency_contact (patient);
 
+  /* A contact with neither name nor phone would be no contact at all (pat-1) */
+  if (contact != NULL && in->emergency_name == NULL && in->emergency_phone == NULL)
+    {
+      JsonArray *contacts = fd_fhir_get_array (patient, "contact");
+
+      for (guint i = 0; contacts && i < json_array_get_length (contacts); i++)
+        if (fd_fhir_array_object (contacts, i) == contact)
+          {
+            json_array_remove_element (contacts, i);
+            break;
+          }
+      if (contacts != NULL && json_array_get_length (contacts) == 0)
+        json_object_remove_member (patient, "contact");
+      return;
+    }
+
   if (contact == NULL)
     {
       JsonArray *contacts;
@@ -374,6 +401,8 @@ fd_demographics_write (JsonObject           *patient,
       untyped != NULL)
     json_object_set_string_member (untyped, "use", "mobile");
 
+  if (demographics->birth_date != NULL)
+    json_object_set_string_member (patient, "birthDate", demographics->birth_date);
   write_address (patient, demographics);
   write_telecom (patient, "phone", "mobile", demographics->mobile);
   write_telecom (patient, "phone", "home", demographics->home);
@@ -389,6 +418,7 @@ fd_demographics_write (JsonObject           *patient,
 void
 fd_demographics_clear (FdDemographics *demographics)
 {
+  g_clear_pointer (&demographics->birth_date, g_free);
   g_clear_pointer (&demographics->line, g_free);
   g_clear_pointer (&demographics->city, g_free);
   g_clear_pointer (&demographics->state, g_free);
@@ -399,4 +429,56 @@ fd_demographics_clear (FdDemographics *demographics)
   g_clear_pointer (&demographics->language, g_free);
   g_clear_pointer (&demographics->emergency_name, g_free);
   g_clear_pointer (&demographics->emergency_phone, g_free);
+}
+
+#define N_TEXT_FIELDS (sizeof (FdDemographics) / sizeof (char *))
+
+/**
+ * fd_demographics_equal:
+ * @a: details
+ * @b: other details
+ *
+ * Returns: whether they are the same, a missing field equal to an empty one
+ */
+gboolean
+fd_demographics_equal (const FdDemographics *a,
+                       const FdDemographics *b)
+{
+  const char * const *x = (const char * const *) a;
+  const char * const *y = (const char * const *) b;
+
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    if (g_strcmp0 (x[i] ? x[i] : "", y[i] ? y[i] : "") != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * fd_demographics_merge:
+ * @current: the details on file now
+ * @original: the details when the desk started editing
+ * @typed: what the desk typed
+ * @out: (out caller-allocates): @current with only the fields the desk
+ *   changed taken from @typed; clear with fd_demographics_clear()
+ *
+ * A change that arrived from elsewhere while the desk was typing is kept
+ * unless the desk changed that same field.
+ */
+void
+fd_demographics_merge (const FdDemographics *current,
+                       const FdDemographics *original,
+                       const FdDemographics *typed,
+                       FdDemographics       *out)
+{
+  const char * const *c = (const char * const *) current;
+  const char * const *o = (const char * const *) original;
+  const char * const *t = (const char * const *) typed;
+  char **r = (char **) out;
+
+  for (guint i = 0; i < N_TEXT_FIELDS; i++)
+    {
+      gboolean changed = g_strcmp0 (t[i] ? t[i] : "", o[i] ? o[i] : "") != 0;
+
+      r[i] = g_strdup (changed ? t[i] : c[i]);
+    }
 }

@@ -8,6 +8,7 @@ G_BEGIN_DECLS
 /* The contact details the desk edits at check-in */
 typedef struct
 {
+  char *birth_date;       /* YYYY-MM-DD */
   char *line;             /* street address, one line */
   char *city;
   char *state;
@@ -31,6 +32,12 @@ void              fd_demographics_read   (JsonObject           *patient,
 void              fd_demographics_write  (JsonObject           *patient,
                                           const FdDemographics *demographics);
 void              fd_demographics_clear  (FdDemographics       *demographics);
+gboolean          fd_demographics_equal  (const FdDemographics *a,
+                                          const FdDemographics *b);
+void              fd_demographics_merge  (const FdDemographics *current,
+                                          const FdDemographics *original,
+                                          const FdDemographics *typed,
+                                          FdDemographics       *out);
 const FdLanguage *fd_languages           (guint                *n_languages);
 const char       *fd_language_name       (const char           *code);
 

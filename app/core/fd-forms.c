@@ -226,6 +226,21 @@ fd_desk_form_new_received (const FdDeskForm *form,
       json_object_set_string_member (attachment, "creation", time);
       json_object_set_object_member (resource, "sourceAttachment", attachment);
       json_object_set_object_member (resource, "policyRule", new_concept (ACT_CODE, "OPTIN", "opt-in"));
+
+      /* A yearly consent says so itself, for every system that reads it */
+      if (form->valid_months > 0)
+        {
+          g_autoptr(GDateTime) until = g_date_time_add_months (now, (int) form->valid_months);
+          g_autofree char *end = fd_date_time_format_fhir (until);
+          JsonObject *provision = json_object_new ();
+          JsonObject *period = json_object_new ();
+
+          json_object_set_string_member (provision, "type", "permit");
+          json_object_set_string_member (period, "start", time);
+          json_object_set_string_member (period, "end", end);
+          json_object_set_object_member (provision, "period", period);
+          json_object_set_object_member (resource, "provision", provision);
+        }
     }
 
   return resource;

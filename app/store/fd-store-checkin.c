@@ -104,13 +104,21 @@ index_form (FdStore     *self,
   fd_store_bind_text (stmt, 3, patient_id);
   fd_store_bind_text (stmt, 4, form->code);
   bind_unix (stmt, 5, recorded);
-  if (form->valid_months > 0)
-    {
-      g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (recorded);
-      g_autoptr(GDateTime) until = at ? g_date_time_add_months (at, (int) form->valid_months) : NULL;
+  {
+    /* A consent's own period says when it ends; else the desk's rule for the form.
+     * A record with no date is counted as on file: nothing says it lapsed. */
+    gint64 until = instant_unix (fd_fhir_get_string (fd_fhir_get_object (fd_fhir_get_object (resource, "provision"),
+                                                                         "period"), "end"));
 
-      sqlite3_bind_int64 (stmt, 6, until ? g_date_time_to_unix (until) : 0);
-    }
+    if (until == 0 && form->valid_months > 0 && recorded != 0)
+      {
+        g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (recorded);
+        g_autoptr(GDateTime) end = g_date_time_add_months (at, (int) form->valid_months);
+
+        until = g_date_time_to_unix (end);
+      }
+    bind_unix (stmt, 6, until);
+  }
   return fd_store_step_done (self, stmt, error);
 }
 
@@ -176,13 +184,15 @@ fd_store_checkin_index (FdStore     *self,
   " e.id, e.status, e.arrived_unix, e.since_unix, e.changed_by, e.room," \
   " (SELECT max (el.created_unix) FROM coverage c" \
   "   JOIN eligibility el ON el.coverage_id = c.id AND el.type = 'CoverageEligibilityResponse'" \
-  "   WHERE c.patient_id = a.patient_id AND c.status = 'active'" \
+  "   WHERE c.patient_id = a.patient_id AND " FD_STORE_COVERAGE_IN_FORCE \
   "   AND el.inforce = 1 AND el.outcome = 'complete') >= ?3," \
   " (SELECT count (DISTINCT f.form) FROM patient_form f" \
   "   WHERE f.patient_id = a.patient_id AND (f.valid_until IS NULL OR f.valid_until > ?2))," \
-  " (SELECT c.copay_cents FROM coverage c WHERE c.patient_id = a.patient_id AND c.status = 'active'" \
-  "   ORDER BY c.copay_cents DESC LIMIT 1)," \
-  " (SELECT c.currency FROM coverage c WHERE c.patient_id = a.patient_id AND c.status = 'active'" \
+  " (SELECT c.copay_cents FROM coverage c WHERE c.patient_id = a.patient_id AND " FD_STORE_COVERAGE_IN_FORCE \
+  "   ORDER BY c.copay_cents DESC LIMIT 1)" \
+  " - (SELECT coalesce (sum (al.amount_cents), 0) FROM ledger_allocation al" \
+  "   WHERE al.appointment_id = a.id AND al.target = 'copay')," \
+  " (SELECT c.currency FROM coverage c WHERE c.patient_id = a.patient_id AND " FD_STORE_COVERAGE_IN_FORCE \
   "   ORDER BY c.copay_cents DESC LIMIT 1)" \
   " FROM " FD_STORE_APPOINTMENT_JOINS \
   " LEFT JOIN encounter e ON e.id = (SELECT e2.id FROM encounter e2 WHERE e2.appointment_id = a.id" \
@@ -208,7 +218,7 @@ visit_from_row (sqlite3_stmt *stmt)
   info.forms_missing = on_file < n_forms ? n_forms - on_file : 0;
   fd_money_init (&info.copay, 0, "USD");
   if (sqlite3_column_type (stmt, 21) != SQLITE_NULL)
-    fd_money_init (&info.copay, sqlite3_column_int64 (stmt, 21),
+    fd_money_init (&info.copay, MAX (0, sqlite3_column_int64 (stmt, 21)),
                    fd_store_column_text (stmt, 22) ? fd_store_column_text (stmt, 22) : "USD");
 
   state = fd_flow_state_from_status (fd_appointment_item_get_status (appointment), info.encounter_status);
@@ -420,8 +430,21 @@ fd_store_visits_touched (FdStore            *self,
     sql = "SELECT a.id FROM eligibility el JOIN coverage c ON c.id = el.coverage_id"
           " JOIN appointment a ON a.patient_id = c.patient_id WHERE el.id = ?1 AND a.day = ?2";
   else if (g_str_equal (type, "QuestionnaireResponse") || g_str_equal (type, "Consent"))
-    sql = "SELECT a.id FROM patient_form f JOIN appointment a ON a.patient_id = f.patient_id"
-          " WHERE f.id = ?1 AND a.day = ?2";
+    {
+      /* A form that went off file has no row left to look it up by: its patient is in the record */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(JsonObject) record = fd_store_get (self, type, ids[i], NULL);
+          JsonObject *subject = fd_fhir_get_object (record, g_str_equal (type, "Consent") ? "patient" : "subject");
+          const char *patient_id = fd_fhir_reference_id (subject, "Patient");
+
+          if (patient_id != NULL &&
+              !add_patient_appointments (self, "SELECT id FROM appointment WHERE patient_id = ?1 AND day = ?2",
+                                         patient_id, iso, out, error))
+            return NULL;
+        }
+      return g_steal_pointer (&out);
+    }
   else if (g_str_equal (type, "Practitioner") || g_str_equal (type, "Location"))
     return NULL;
   else
@@ -544,7 +567,7 @@ describe_checkin (FdStore    *self,
   g_autoptr(GDateTime) when = NULL;
   g_autofree char *time = NULL;
 
-  fd_encounter_last_change (encounter, &who, &since);
+  fd_encounter_checked_in_by (encounter, &who, &since);
   when = fd_date_time_parse (since, fd_store_get_time_zone (self));
   time = when ? fd_time_format_short (when) : g_strdup ("?");
   if (who != NULL && *who != '\0')
@@ -625,12 +648,47 @@ checkin_in_transaction (FdStore     *self,
   return put_local (self, appointment, error) && put_local (self, encounter, error);
 }
 
+/* The fields the desk changed, onto the record as it is now: a change
+ * another desk made meanwhile to another field is kept */
+static gboolean
+save_contact_changes (FdStore               *self,
+                      JsonObject            *appointment,
+                      const FdDemographics  *original,
+                      const FdDemographics  *typed,
+                      GError               **error)
+{
+  JsonArray *participants = fd_fhir_get_array (appointment, "participant");
+  g_autoptr(JsonObject) patient = NULL;
+  FdDemographics current, merged;
+  const char *patient_id = NULL;
+
+  if (fd_demographics_equal (original, typed))
+    return TRUE;
+
+  for (guint i = 0; participants && i < json_array_get_length (participants) && patient_id == NULL; i++)
+    patient_id = fd_fhir_reference_id (fd_fhir_get_object (fd_fhir_array_object (participants, i), "actor"),
+                                       "Patient");
+  if (patient_id == NULL)
+    return TRUE;
+
+  patient = fd_store_get (self, "Patient", patient_id, error);
+  if (patient == NULL)
+    return FALSE;
+  fd_demographics_read (patient, &current);
+  fd_demographics_merge (&current, original, typed, &merged);
+  fd_demographics_write (patient, &merged);
+  fd_demographics_clear (&current);
+  fd_demographics_clear (&merged);
+  return put_local (self, patient, error);
+}
+
 /**
  * fd_store_checkin:
  * @self: the store
  * @appointment_id: the appointment of the patient who arrived
- * @updated_patient: (nullable): the patient's record with the changes the
- *   desk made to it, saved in the same transaction
+ * @original: (nullable): the patient's contact details as the desk saw them
+ * @typed: (nullable): the details the desk typed; the fields it changed are
+ *   saved on the patient's record as it is now, in the same transaction
  * @now: the time of arrival
  * @who: the desk's code, kept in the visit's status history
  * @error: return location for an error: #FD_STORE_ERROR_ALREADY_DONE says who
@@ -642,10 +700,11 @@ checkin_in_transaction (FdStore     *self,
  * Returns: %TRUE if the patient is now checked in
  */
 gboolean
-fd_store_checkin (FdStore     *self,
-                  const char  *appointment_id,
-                  JsonObject  *updated_patient,
-                  GDateTime   *now,
+fd_store_checkin (FdStore              *self,
+                  const char           *appointment_id,
+                  const FdDemographics *original,
+                  const FdDemographics *typed,
+                  GDateTime            *now,
                   const char  *who,
                   GError     **error)
 {
@@ -659,7 +718,7 @@ fd_store_checkin (FdStore     *self,
 
   appointment = fd_store_get (self, "Appointment", appointment_id, error);
   if (appointment == NULL || !checkin_in_transaction (self, appointment, now, who, error) ||
-      (updated_patient != NULL && !put_local (self, updated_patient, error)))
+      (original != NULL && typed != NULL && !save_contact_changes (self, appointment, original, typed, error)))
     {
       fd_store_rollback (self);
       return FALSE;
@@ -840,9 +899,11 @@ undo_in_transaction (FdStore     *self,
         {
           const char *before = fd_encounter_previous_status (encounter);
 
-          fd_encounter_change_status (encounter,
-                                      g_strcmp0 (before, "in-progress") == 0 ? "in-progress" : "arrived",
-                                      now, who, reason);
+          gboolean roomed = g_strcmp0 (before, "in-progress") == 0;
+
+          if (roomed)
+            fd_encounter_reopen_room (encounter);
+          fd_encounter_change_status (encounter, roomed ? "in-progress" : "arrived", now, who, reason);
           if (!put_local (self, encounter, error))
             return FALSE;
         }
@@ -1063,8 +1124,8 @@ fd_store_list_payers (FdStore  *self,
  * fd_store_replace_coverage:
  * @self: the store
  * @coverage: the new Coverage
- * @replaced_id: (nullable): the coverage it replaces, which is cancelled
- *   and ends the day before the new one starts
+ * @replaced_id: (nullable): the coverage it replaces, which ends the day
+ *   before the new one starts
  * @now: when
  * @error: return location for an error
  *
@@ -1090,7 +1151,8 @@ fd_store_replace_coverage (FdStore     *self,
           fd_store_rollback (self);
           return FALSE;
         }
-      json_object_set_string_member (old, "status", "cancelled");
+      /* An ended policy stays active in FHIR terms with the end of its period
+       * (cancelled would say it never held, and past visits were billed to it) */
       {
         JsonObject *period = fd_fhir_get_object (old, "period");
         const char *start = fd_fhir_get_string (fd_fhir_get_object (coverage, "period"), "start");
@@ -1222,10 +1284,12 @@ add_candidate (GPtrArray    *out,
  * @given: the given names typed
  * @birth_date: (nullable): YYYY-MM-DD
  * @phone: (nullable): a phone number in any format
+ * @mrn: (nullable): a medical record number the patient gave
  * @error: return location for an error
  *
  * Patients on file who may be the person about to be registered: the same
- * birth date with the same or a similar name, or the same phone number.
+ * birth date with the same or a similar name, the same phone number, or the
+ * same MRN.
  *
  * Returns: (transfer container) (element-type FdDuplicateCandidate): the
  *   candidates, the likeliest first
@@ -1236,6 +1300,7 @@ fd_store_find_duplicates (FdStore     *self,
                           const char  *given,
                           const char  *birth_date,
                           const char  *phone,
+                          const char  *mrn,
                           GError     **error)
 {
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_duplicate_candidate_free);
@@ -1271,6 +1336,25 @@ fd_store_find_duplicates (FdStore     *self,
                     strncmp (family_key, on_file_family ? on_file_family : "", 1) == 0))
             add_candidate (out, stmt, _("Same birth date, similar name"));
         }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fd_store_sqlite_error (self, rc, error);
+          return NULL;
+        }
+    }
+
+  if (mrn != NULL && *mrn != '\0')
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (mrn));
+
+      stmt = fd_store_prepare (self,
+                               "SELECT id, display, birth_date, mrn, phone FROM patient WHERE mrn = ?1 LIMIT 5", error);
+      if (stmt == NULL)
+        return NULL;
+      fd_store_bind_text (stmt, 1, trimmed);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        add_candidate (out, stmt, _("Same MRN"));
       sqlite3_reset (stmt);
       if (rc != SQLITE_DONE)
         {
@@ -1474,6 +1558,35 @@ fd_store_register_walkin (FdStore        *self,
       patient = new_walkin_patient (walkin, patient_id);
       if (!put_local (self, patient, &local_error))
         g_clear_pointer (&patient, json_object_unref);
+    }
+
+  /* Someone on file who is booked for today is checked in for that visit */
+  if (patient != NULL && existing_patient_id != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_timezone (now, fd_store_get_time_zone (self));
+      g_autofree char *booked = NULL;
+      GDate day;
+
+      fd_date_from_date_time (&day, local);
+      booked = fd_store_find_today_appointment (self, patient_id, &day);
+      if (booked != NULL)
+        {
+          g_autoptr(JsonObject) scheduled = fd_store_get (self, "Appointment", booked, NULL);
+          const char *status = fd_fhir_get_string (scheduled, "status");
+
+          if (scheduled != NULL && (g_strcmp0 (status, "booked") == 0 || g_strcmp0 (status, "pending") == 0))
+            {
+              if (!checkin_in_transaction (self, scheduled, now, who, &local_error) ||
+                  !fd_store_commit (self, &local_error))
+                {
+                  fd_store_rollback (self);
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return NULL;
+                }
+              g_debug ("Walk-in was booked today: appointment %s checked in", booked);
+              return g_steal_pointer (&booked);
+            }
+        }
     }
 
   if (patient != NULL)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fd-checkin.h"
+#include "fd-demographics.h"
 #include "fd-store.h"
 #include "fd-visit-item.h"
 
@@ -58,7 +59,8 @@ GHashTable *fd_store_patients_seen_on     (FdStore            *self,
 
 gboolean    fd_store_checkin              (FdStore            *self,
                                            const char         *appointment_id,
-                                           JsonObject         *updated_patient,
+                                           const FdDemographics *original,
+                                           const FdDemographics *typed,
                                            GDateTime          *now,
                                            const char         *who,
                                            GError            **error);
@@ -105,6 +107,7 @@ GPtrArray  *fd_store_find_duplicates      (FdStore            *self,
                                            const char         *given,
                                            const char         *birth_date,
                                            const char         *phone,
+                                           const char         *mrn,
                                            GError            **error);
 char       *fd_store_register_walkin      (FdStore            *self,
                                            const FdWalkin     *walkin,

@@ -1090,7 +1090,7 @@ copay_due (FdStore     *store,
     return error == NULL || *error == NULL;
 
   stmt = fd_store_prepare (store,
-                           "SELECT copay_cents FROM coverage WHERE patient_id = ?1 AND status = 'active'"
+                           "SELECT copay_cents FROM coverage c WHERE patient_id = ?1 AND " FD_STORE_COVERAGE_IN_FORCE
                            " AND copay_cents IS NOT NULL ORDER BY id LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;

@@ -42,12 +42,16 @@ void          fd_store_record_change   (FdStore        *self,
                                         const char     *type,
                                         const char     *id);
 
+/* A coverage row `c` in force today: active, and not past the end of its period */
+#define FD_STORE_COVERAGE_IN_FORCE \
+  "(c.status = 'active' AND (c.period_end IS NULL OR c.period_end >= date ('now', 'localtime')))"
+
 /* The 13 columns fd_store_appointment_item_from_row() reads, first in a row */
 #define FD_STORE_APPOINTMENT_COLUMNS \
   "a.id, a.start_unix, a.end_unix, a.status, a.patient_id," \
   " coalesce (p.display, a.patient_display, ''), a.practitioner_id, coalesce (pr.display, '')," \
   " coalesce (l.name, ''), a.description," \
-  " EXISTS (SELECT 1 FROM coverage c WHERE c.patient_id = a.patient_id AND c.status = 'active')," \
+  " EXISTS (SELECT 1 FROM coverage c WHERE c.patient_id = a.patient_id AND " FD_STORE_COVERAGE_IN_FORCE ")," \
   " coalesce (p.phone, '') != '', coalesce (p.has_address, 0)"
 #define FD_STORE_APPOINTMENT_JOINS \
   "appointment a" \

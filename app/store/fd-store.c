@@ -653,8 +653,8 @@ index_coverage (FdStore     *self,
   sqlite3_stmt *stmt;
 
   stmt = prepare (self,
-                  "INSERT OR REPLACE INTO coverage (id, patient_id, status, payer, copay_cents, currency)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+                  "INSERT OR REPLACE INTO coverage (id, patient_id, status, payer, copay_cents, currency, period_end)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
@@ -666,6 +666,12 @@ index_coverage (FdStore     *self,
       sqlite3_bind_int64 (stmt, 5, copay.cents);
       bind_text (stmt, 6, copay.currency);
     }
+  {
+    const char *end = fd_fhir_get_string (fd_fhir_get_object (coverage, "period"), "end");
+    g_autofree char *day = end != NULL && strlen (end) >= 10 ? g_strndup (end, 10) : NULL;
+
+    bind_text (stmt, 7, day);
+  }
   return step_done (self, stmt, error);
 }
 

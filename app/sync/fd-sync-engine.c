@@ -407,8 +407,20 @@ claim_first_come (FdSyncEngine  *self,
       return TRUE;
     }
 
-  g_debug ("%s/%s was opened first at another desk; keeping that one", group->type, group->id);
   *taken = TRUE;
+
+  /* This desk went on with the visit after checking in (a room, a check-out):
+   * those changes are not dropped, a person chooses between the two */
+  if (group->steps->len > 1)
+    {
+      g_debug ("%s/%s was opened first at another desk; later changes here wait", group->type, group->id);
+      return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq, "conflict",
+                                   _("Another desk checked this patient in first; what this desk did "
+                                     "with the visit afterwards waits for a person to choose which version to keep"),
+                                   existing, error);
+    }
+
+  g_debug ("%s/%s was opened first at another desk; keeping that one", group->type, group->id);
   return fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, existing, FALSE, error);
 }
 

@@ -41,3 +41,7 @@ CREATE TABLE eligibility (
 ) WITHOUT ROWID;
 CREATE INDEX eligibility_by_coverage ON eligibility (coverage_id, type, created_unix);
 CREATE INDEX eligibility_by_request ON eligibility (request_id);
+
+-- A coverage that has ended stays active with the end of its period: the
+-- desk counts it only while the period lasts
+ALTER TABLE coverage ADD COLUMN period_end TEXT;

@@ -110,7 +110,7 @@ test_checkin_reaches_server (void)
   g_autoptr(JsonObject) encounter = NULL;
   const char *who = NULL;
 
-  g_assert_true (fd_store_checkin (store, appointment_id, NULL, t, "FD1", &error));
+  g_assert_true (fd_store_checkin (store, appointment_id, NULL, NULL, t, "FD1", &error));
   g_assert_no_error (error);
   push (store);
 
@@ -153,8 +153,8 @@ test_two_desks_one_visit (void)
   const char *who = NULL;
 
   /* Both desks check the same patient in before either has synced */
-  g_assert_true (fd_store_checkin (a, appointment_id, NULL, t, "FD-A", &error));
-  g_assert_true (fd_store_checkin (b, appointment_id, NULL, later, "FD-B", &error));
+  g_assert_true (fd_store_checkin (a, appointment_id, NULL, NULL, t, "FD-A", &error));
+  g_assert_true (fd_store_checkin (b, appointment_id, NULL, NULL, later, "FD-B", &error));
   g_assert_no_error (error);
 
   push (a);
@@ -172,9 +172,53 @@ test_two_desks_one_visit (void)
   visit = fd_store_get_visit (b, appointment_id, g_get_real_time () / G_USEC_PER_SEC, NULL);
   g_assert_cmpint (fd_visit_item_get_state (visit), ==, FD_FLOW_ARRIVED);
   g_assert_cmpstr (fd_visit_item_get_changed_by (visit), ==, "FD-A");
-  g_assert_false (fd_store_checkin (b, appointment_id, NULL, later, "FD-B", &error));
+  g_assert_false (fd_store_checkin (b, appointment_id, NULL, NULL, later, "FD-B", &error));
   g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_ALREADY_DONE);
   g_assert_nonnull (strstr (error->message, "FD-A"));
+}
+
+static void
+test_second_desk_went_on (void)
+{
+  g_autoptr(FdStore) a = desk ("a4");
+  g_autoptr(FdStore) b = desk ("b4");
+  g_autofree char *appointment_id = scheduled (a, 2);
+  g_autofree char *encounter_id = fd_checkin_encounter_id (appointment_id);
+  g_autoptr(GDateTime) t = now ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) parked = NULL;
+  g_autoptr(FdSyncEngine) engine = NULL;
+  gint64 pending = -1, n_parked = -1;
+  FdSyncStats stats;
+  FdOutboxEntry *entry = NULL;
+
+  /* The second desk checked in too, and took the patient to a room before syncing */
+  g_assert_true (fd_store_checkin (a, appointment_id, NULL, NULL, t, "FD-A", &error));
+  g_assert_true (fd_store_checkin (b, appointment_id, NULL, NULL, t, "FD-B", &error));
+  g_assert_true (fd_store_change_visit (b, appointment_id, FD_FLOW_ROOMED, "Exam 4", t, "FD-B", &error));
+  g_assert_no_error (error);
+  push (a);
+
+  engine = engine_for (b);
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Nothing of it is dropped: the visit waits for a person, with the other desk's version */
+  g_assert_true (fd_store_count_outbox (b, &pending, &n_parked, NULL));
+  g_assert_cmpint (pending, ==, 0);
+  g_assert_cmpint (n_parked, >=, 1);
+  parked = fd_store_list_outbox (b, TRUE, NULL);
+  g_assert_cmpuint (parked->len, ==, (guint) n_parked);
+  for (guint i = 0; i < parked->len; i++)
+    {
+      entry = g_ptr_array_index (parked, i);
+      g_assert_cmpstr (entry->type, ==, "Encounter");
+      g_assert_cmpstr (entry->id, ==, encounter_id);
+      g_assert_cmpstr (entry->kind, ==, "conflict");
+    }
+  g_assert_nonnull (entry);
+  g_assert_nonnull (entry->theirs);
+  g_assert_nonnull (strstr (entry->theirs, "FD-A"));
 }
 
 static void
@@ -291,6 +335,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/checkin-sync/reaches-server", test_checkin_reaches_server);
   g_test_add_func ("/checkin-sync/two-desks-one-visit", test_two_desks_one_visit);
+  g_test_add_func ("/checkin-sync/second-desk-went-on", test_second_desk_went_on);
   g_test_add_func ("/checkin-sync/walk-in-forms-reach-server", test_walkin_forms_coverage_reach_server);
 
   ret = g_test_run ();

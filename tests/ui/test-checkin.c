@@ -291,6 +291,7 @@ test_validation (void)
     const char *bad;
     const char *message;
   } cases[] = {
+    { "Birth date", "12/31/2099", "in the future" },
     { "ZIP code", "7870", "A ZIP code has 5 digits" },
     { "Mobile phone", "555-12", "A phone number has 10 digits" },
     { "Home phone", "(012) 555-0134", "This cannot be a phone number" },
@@ -333,6 +334,22 @@ test_validation (void)
   g_assert_cmpint (pending_changes (), ==, pending_before);
   g_clear_pointer (&after, json_object_unref);
   g_clear_pointer (&appointment, json_object_unref);
+
+  /* A date that does not exist is refused as well */
+  set_row_text (dialog, "Birth date", "02/30/1990");
+  g_assert_true (fd_test_press (GTK_WIDGET (dialog), "<Control>Return"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_row (dialog, ADW_TYPE_ENTRY_ROW, "Birth date")), "error"));
+  g_assert_cmpint (pending_changes (), ==, pending_before);
+  {
+    GDate birth;
+
+    g_assert_true (fd_date_parse_iso (fd_fhir_get_string (before, "birthDate"), &birth));
+    {
+      g_autofree char *shown = fd_date_format_short (&birth, fd_date_order_from_locale ());
+
+      set_row_text (dialog, "Birth date", shown);
+    }
+  }
 
   /* Fixed, the changes are saved with the check-in, as the record keeps them */
   set_row_text (dialog, "ZIP code", "78701-1234");
@@ -439,6 +456,8 @@ test_forms_and_insurance_offline (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static FdFlowState state_of (const char *appointment_id);
+
 static void
 walkin_fill (GtkWindow  *dialog,
              const char *family,
@@ -504,8 +523,27 @@ test_walkin (void)
   g_assert_true (fd_test_wait_for (has_no_dialog, view, 5));
   g_assert_true (fd_store_get_counts (store, &counts_after, NULL));
   g_assert_cmpint (counts_after.patients, ==, counts_before.patients);
-  g_assert_cmpint (counts_after.appointments, ==, counts_before.appointments + 1);
-  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, rows_before + 1);
+  /* …who was booked for later today: that visit is checked in, none is added */
+  g_assert_cmpint (counts_after.appointments, ==, counts_before.appointments);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, rows_before);
+  g_assert_cmpint (state_of (fd_visit_item_get_id (existing_visit)), ==, FD_FLOW_ARRIVED);
+
+  /* An MRN from the patient's card finds them whatever name was typed */
+  g_assert_true (fd_test_press (GTK_WIDGET (view), "<Control>n"));
+  dialog = fd_checkin_view_get_dialog (view);
+  walkin_fill (dialog, "Nobodyhere", "Quentin", "01/02/1977");
+  gtk_editable_set_text (GTK_EDITABLE (fd_test_template_child (dialog, FD_TYPE_WALKIN_DIALOG, "mrn_row")),
+                         fd_fhir_patient_mrn (existing));
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "walkin.next", NULL);
+  stack = fd_test_template_child (dialog, FD_TYPE_WALKIN_DIALOG, "stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "candidates");
+  {
+    AdwActionRow *candidate = find_row (dialog, ADW_TYPE_ACTION_ROW, fd_appointment_item_get_patient_display (fd_visit_item_get_appointment (existing_visit)));
+
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (candidate), "Same MRN"));
+  }
+  gtk_window_destroy (dialog);
+  fd_test_iterate ();
 
   /* Someone new: no candidates, a new patient checked in for now */
   g_assert_true (fd_test_press (GTK_WIDGET (view), "<Control>n"));
@@ -588,7 +626,7 @@ test_board_actions_and_undo (void)
   AdwMessageDialog *message;
   GError *error = NULL;
 
-  g_assert_true (fd_store_checkin (store, id, NULL, now, "FD1", &error));
+  g_assert_true (fd_store_checkin (store, id, NULL, NULL, now, "FD1", &error));
   g_assert_no_error (error);
   fd_test_iterate ();
 
@@ -613,6 +651,11 @@ test_board_actions_and_undo (void)
   g_assert_cmpint (state_of (id), ==, FD_FLOW_CHECKED_OUT);
   g_assert_true (fd_test_press (GTK_WIDGET (view), "<Control>z"));
   g_assert_cmpint (state_of (id), ==, FD_FLOW_ROOMED);
+  {
+    g_autoptr(FdVisitItem) row = fd_store_get_visit (store, id, now_unix (), NULL);
+
+    g_assert_cmpstr (fd_visit_item_get_room (row), ==, "Exam 3");
+  }
   g_assert_true (fd_test_press (GTK_WIDGET (view), "<Control>z"));
   g_assert_cmpint (state_of (id), ==, FD_FLOW_ARRIVED);
 
@@ -632,6 +675,19 @@ test_board_actions_and_undo (void)
     g_autofree char *json = fd_fhir_to_string (encounter);
 
     g_assert_nonnull (strstr (json, "Wrong patient picked"));
+  }
+
+  /* Checked in again two hours later: the wait counts from the new arrival */
+  {
+    g_autoptr(GDateTime) later = g_date_time_add_hours (now, 2);
+    g_autoptr(FdVisitItem) row = NULL;
+
+    g_assert_true (fd_store_checkin (store, id, NULL, NULL, later, "FD1", &error));
+    g_assert_no_error (error);
+    row = fd_store_get_visit (store, id, now_unix (), NULL);
+    g_assert_cmpint (fd_visit_item_get_state (row), ==, FD_FLOW_ARRIVED);
+    g_assert_cmpint (fd_visit_item_get_arrived (row), ==, g_date_time_to_unix (later));
+    g_assert_true (fd_store_undo_visit (store, id, "Test over", later, "FD1", &error));
   }
 
   /* No-show from the board, for someone who did not come */
@@ -702,7 +758,7 @@ test_board_follows_other_desks (void)
   g_assert_cmpstr (fd_visit_item_get_changed_by (row), ==, "FD9");
 
   /* This desk trying the same check-in is told who did it */
-  g_assert_false (fd_store_checkin (store, fd_visit_item_get_id (visit), NULL, now, "FD1", &error));
+  g_assert_false (fd_store_checkin (store, fd_visit_item_get_id (visit), NULL, NULL, now, "FD1", &error));
   g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_ALREADY_DONE);
   g_assert_nonnull (strstr (error->message, "FD9"));
   g_clear_error (&error);
@@ -844,7 +900,11 @@ test_replace_coverage (void)
       FdMoney copay;
 
       if (g_str_equal (fd_fhir_get_string (coverage, "id"), old_id))
-        g_assert_cmpstr (fd_fhir_get_string (coverage, "status"), ==, "cancelled");
+        {
+          /* Ended the day before the new one starts, not rescinded */
+          g_assert_cmpstr (fd_fhir_get_string (coverage, "status"), ==, "active");
+          g_assert_nonnull (fd_fhir_get_string (fd_fhir_get_object (coverage, "period"), "end"));
+        }
       else if (g_str_equal (fd_fhir_get_string (coverage, "status"), "active"))
         {
           active++;

@@ -23,6 +23,7 @@
 
 typedef enum
 {
+  FIELD_BIRTH,
   FIELD_LINE,
   FIELD_CITY,
   FIELD_STATE,
@@ -40,6 +41,7 @@ static const struct
   const char *title;
   GtkInputPurpose purpose;
 } fields[N_FIELDS] = {
+  [FIELD_BIRTH] = { N_("Birth date"), GTK_INPUT_PURPOSE_FREE_FORM },
   [FIELD_LINE] = { N_("Street address"), GTK_INPUT_PURPOSE_FREE_FORM },
   [FIELD_CITY] = { N_("City"), GTK_INPUT_PURPOSE_FREE_FORM },
   [FIELD_STATE] = { N_("State"), GTK_INPUT_PURPOSE_ALPHA },
@@ -183,6 +185,17 @@ set_entry_text (FdCheckinDialog *self,
 
 typedef char *(*Validator) (const char *text, GError **error);
 
+static char *
+validate_birth_date (const char  *text,
+                     GError     **error)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  GDate today;
+
+  fd_date_set_today (&today, tz);
+  return fd_validate_birth_date (text, &today, error);
+}
+
 /* Checks one field; stores the cleaned value in @out */
 static gboolean
 check_field (FdCheckinDialog  *self,
@@ -221,6 +234,15 @@ read_contact (FdCheckinDialog *self,
   const FdLanguage *languages = fd_languages (&n_languages);
 
   memset (out, 0, sizeof *out);
+  ok &= check_field (self, FIELD_BIRTH, validate_birth_date, &out->birth_date, &first_bad);
+  if (out->birth_date == NULL && ok)
+    {
+      /* The record keeps its birth date: it is confirmed, not removed */
+      set_field_error (self, FIELD_BIRTH, _("required"));
+      if (first_bad == NULL)
+        first_bad = GTK_WIDGET (self->entries[FIELD_BIRTH]);
+      ok = FALSE;
+    }
   ok &= check_field (self, FIELD_LINE, NULL, &out->line, &first_bad);
   ok &= check_field (self, FIELD_CITY, NULL, &out->city, &first_bad);
   ok &= check_field (self, FIELD_STATE, fd_validate_state, &out->state, &first_bad);
@@ -240,25 +262,6 @@ read_contact (FdCheckinDialog *self,
   if (first_bad != NULL)
     gtk_widget_grab_focus (first_bad);
   return ok;
-}
-
-static gboolean
-same_text (const char *a,
-           const char *b)
-{
-  return g_strcmp0 (a ? a : "", b ? b : "") == 0;
-}
-
-static gboolean
-contact_changed (const FdDemographics *a,
-                 const FdDemographics *b)
-{
-  return !same_text (a->line, b->line) || !same_text (a->city, b->city) ||
-         !same_text (a->state, b->state) || !same_text (a->zip, b->zip) ||
-         !same_text (a->mobile, b->mobile) || !same_text (a->home, b->home) ||
-         !same_text (a->email, b->email) || !same_text (a->language, b->language) ||
-         !same_text (a->emergency_name, b->emergency_name) ||
-         !same_text (a->emergency_phone, b->emergency_phone);
 }
 
 /* Filling in */
@@ -340,6 +343,14 @@ fill_contact (FdCheckinDialog *self)
   fd_demographics_clear (&self->original);
   fd_demographics_read (self->patient, &self->original);
 
+  {
+    GDate birth;
+    g_autofree char *shown = NULL;
+
+    if (self->original.birth_date != NULL && fd_date_parse_iso (self->original.birth_date, &birth))
+      shown = fd_date_format_short (&birth, fd_date_order_from_locale ());
+    set_entry_text (self, FIELD_BIRTH, shown);
+  }
   set_entry_text (self, FIELD_LINE, self->original.line);
   set_entry_text (self, FIELD_CITY, self->original.city);
   set_entry_text (self, FIELD_STATE, self->original.state);
@@ -365,7 +376,14 @@ active_coverage (FdCheckinDialog *self)
     {
       JsonObject *coverage = g_ptr_array_index (coverages, i);
 
-      if (g_strcmp0 (fd_fhir_get_string (coverage, "status"), "active") == 0)
+      const char *end = fd_fhir_get_string (fd_fhir_get_object (coverage, "period"), "end");
+      g_autofree char *today = NULL;
+      GDate day;
+
+      fd_date_set_today (&day, fd_store_get_time_zone (self->store));
+      today = fd_date_format_iso (&day);
+      if (g_strcmp0 (fd_fhir_get_string (coverage, "status"), "active") == 0 &&
+          (end == NULL || strncmp (end, today, 10) >= 0))
         return json_object_ref (coverage);
     }
   return NULL;
@@ -730,7 +748,6 @@ complete_action_cb (GtkWidget  *widget,
 {
   FdCheckinDialog *self = FD_CHECKIN_DIALOG (widget);
   FdDemographics typed;
-  g_autoptr(JsonObject) updated = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *who = NULL;
@@ -753,22 +770,15 @@ complete_action_cb (GtkWidget  *widget,
       return;
     }
 
-  if (contact_changed (&typed, &self->original))
-    {
-      g_autofree char *json = fd_fhir_to_string (self->patient);
-
-      updated = fd_fhir_parse (json, -1, NULL);
-      fd_demographics_write (updated, &typed);
-    }
-  fd_demographics_clear (&typed);
-
   now = now_local (self);
   who = fd_view_station_code ();
-  if (!fd_store_checkin (self->store, self->appointment_id, updated, now, who, &error))
+  if (!fd_store_checkin (self->store, self->appointment_id, &self->original, &typed, now, who, &error))
     {
+      fd_demographics_clear (&typed);
       show_message (self, error->message);
       return;
     }
+  fd_demographics_clear (&typed);
 
   self->done = TRUE;
   display = fd_fhir_patient_display (self->patient);
@@ -782,9 +792,21 @@ collect_action_cb (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   FdCheckinDialog *self = FD_CHECKIN_DIALOG (widget);
+  g_autofree char *patient_id = g_strdup (self->patient_id);
+  FdMoney copay = self->copay;
 
-  if (self->patient_id != NULL && self->copay.cents > 0)
-    g_signal_emit (self, signals[COLLECT], 0, self->patient_id, self->copay.cents, self->copay.currency);
+  if (patient_id == NULL || copay.cents <= 0)
+    return;
+
+  /* The co-pay is taken for a visit that is checked in: complete it first,
+   * and stay here if something is still to fix */
+  if (!self->done)
+    {
+      gtk_widget_activate_action (widget, "checkin.complete", NULL);
+      if (!self->done)
+        return;
+    }
+  g_signal_emit (self, signals[COLLECT], 0, patient_id, copay.cents, copay.currency);
 }
 
 static void

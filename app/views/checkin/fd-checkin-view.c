@@ -314,6 +314,42 @@ update_actions (FdCheckinView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "board.walkin", self->store != NULL);
 }
 
+static gboolean
+same_strings (GPtrArray *a,
+              GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (a, i), g_ptr_array_index (b, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* Whether the day's providers and locations are still those in the filters */
+static gboolean
+filters_current (FdCheckinView *self)
+{
+  GListModel *rows = fd_board_model_get_model (self->board);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(FdVisitItem) visit = g_list_model_get_item (rows, i);
+      FdAppointmentItem *appointment = fd_visit_item_get_appointment (visit);
+      const char *id = fd_appointment_item_get_practitioner_id (appointment);
+      const char *location = fd_appointment_item_get_location_display (appointment);
+
+      if (id != NULL && !g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+        g_ptr_array_add (ids, (gpointer) id);
+      if (location != NULL && *location != '\0' &&
+          !g_ptr_array_find_with_equal_func (names, location, g_str_equal, NULL))
+        g_ptr_array_add (names, (gpointer) location);
+    }
+  return same_strings (ids, self->provider_ids) && same_strings (names, self->location_names);
+}
+
 static void
 fill_filters (FdCheckinView *self)
 {
@@ -541,7 +577,15 @@ undo_toast_cb (AdwToast *toast,
 {
   FdCheckinView *self = g_object_get_data (G_OBJECT (toast), "view");
   const char *appointment_id = g_object_get_data (G_OBJECT (toast), "appointment-id");
+  g_autoptr(FdVisitItem) visit = fd_store_get_visit (self->store, appointment_id, now_unix (), NULL);
 
+  /* The toast undoes the check-in it announced, not whatever happened since */
+  if (visit == NULL || fd_visit_item_get_state (visit) != FD_FLOW_ARRIVED)
+    {
+      fd_view_show_toast (GTK_WIDGET (self),
+                          adw_toast_new (_("The visit has moved on since; undo it from the board")));
+      return;
+    }
   ask_undo (self, appointment_id);
 }
 
@@ -612,9 +656,8 @@ encounters_changed (FdCheckinView      *self,
 
       if (appointment_id == NULL || !g_hash_table_contains (self->my_checkins, appointment_id))
         continue;
-      if (!fd_encounter_last_change (encounter, &who, &since) || who == NULL ||
-          g_strcmp0 (who, self->station) == 0 ||
-          g_strcmp0 (fd_fhir_get_string (encounter, "status"), "arrived") != 0)
+      if (!fd_encounter_checked_in_by (encounter, &who, &since) || who == NULL ||
+          g_strcmp0 (who, self->station) == 0)
         continue;
 
       {
@@ -660,6 +703,9 @@ board_reloaded_cb (FdCheckinView *self)
 static void
 rows_changed_cb (FdCheckinView *self)
 {
+  /* A walk-in can bring a provider or a place the day did not have */
+  if (!filters_current (self))
+    fill_filters (self);
   update_summary (self);
   update_actions (self);
 }
@@ -783,6 +829,29 @@ cell_unbind_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (label), "visit", NULL);
 }
 
+/* The board shows the clinic's today: after midnight it moves on by itself */
+static void
+follow_today (FdCheckinView *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+  GDate today, shown;
+
+  if (self->store == NULL)
+    return;
+  now = now_local (self);
+  fd_date_from_date_time (&today, now);
+  if (self->date != NULL)
+    {
+      fd_date_from_date_time (&shown, self->date);
+      if (g_date_compare (&today, &shown) == 0)
+        return;
+    }
+  g_clear_pointer (&self->date, g_date_time_unref);
+  self->date = g_steal_pointer (&now);
+  reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATE]);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -790,6 +859,8 @@ tick_cb (gpointer user_data)
   GHashTableIter iter;
   gpointer label;
   gint64 now = now_unix ();
+
+  follow_today (self);
 
   g_hash_table_iter_init (&iter, self->timed_labels);
   while (g_hash_table_iter_next (&iter, &label, NULL))
@@ -914,6 +985,7 @@ fd_checkin_view_map (GtkWidget *widget)
   FdCheckinView *self = (FdCheckinView *)widget;
 
   GTK_WIDGET_CLASS (fd_checkin_view_parent_class)->map (widget);
+  follow_today (self);
   fd_board_model_set_live (self->board, TRUE);
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add_seconds (20, tick_cb, self);
@@ -939,6 +1011,7 @@ set_store (FdCheckinView *self,
   /* Hidden at start-up: the board reads the day when it is first shown */
   fd_board_model_set_live (self->board, gtk_widget_get_mapped (GTK_WIDGET (self)));
   fd_board_model_set_store (self->board, store);
+  follow_today (self);
   reload (self);
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);

@@ -35,6 +35,7 @@ struct _FdWalkinDialog
   AdwEntryRow         *birth_row;
   AdwComboRow         *sex_row;
   AdwEntryRow         *phone_row;
+  AdwEntryRow         *mrn_row;
   AdwComboRow         *provider_row;
   AdwPreferencesGroup *candidates_group;
 };
@@ -291,8 +292,11 @@ next_action_cb (GtkWidget  *widget,
     g_autofree char *family = row_text (self->family_row);
     g_autofree char *given = row_text (self->given_row);
 
+    g_autofree char *mrn = row_text (self->mrn_row);
+
     g_clear_pointer (&self->candidates, g_ptr_array_unref);
-    self->candidates = fd_store_find_duplicates (self->store, family, given, self->birth_date, self->phone, &error);
+    self->candidates = fd_store_find_duplicates (self->store, family, given, self->birth_date, self->phone,
+                                                 mrn, &error);
   }
   if (self->candidates == NULL)
     {
@@ -378,6 +382,7 @@ fd_walkin_dialog_class_init (FdWalkinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWalkinDialog, birth_row);
   gtk_widget_class_bind_template_child (widget_class, FdWalkinDialog, sex_row);
   gtk_widget_class_bind_template_child (widget_class, FdWalkinDialog, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, FdWalkinDialog, mrn_row);
   gtk_widget_class_bind_template_child (widget_class, FdWalkinDialog, provider_row);
   gtk_widget_class_bind_template_child (widget_class, FdWalkinDialog, candidates_group);
 
@@ -409,6 +414,7 @@ fd_walkin_dialog_init (FdWalkinDialog *self)
   g_signal_connect_swapped (self->given_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
   g_signal_connect_swapped (self->birth_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
   g_signal_connect_swapped (self->phone_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
+  g_signal_connect_swapped (self->mrn_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
 }
 
 /**
