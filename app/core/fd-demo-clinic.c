@@ -1488,7 +1488,7 @@ emit_invoice (Generator   *gen,
   JsonObject *line = json_object_new ();
   JsonArray *components = json_array_new ();
   gboolean insured = info->coverage_id[0] != '\0';
-  gint64 insurance = insured ? patient_cents * (2 + pick (rand, 4)) : 0;
+  gint64 insurance = insured ? patient_cents * (1 + pick (rand, 3)) : 0;
   gint64 adjustment = (patient_cents + insurance) * pick (rand, insured ? 45 : 15) / 100;
   GDate date;
 
@@ -1538,6 +1538,9 @@ emit_invoices (Generator   *gen,
   guint n = 1 + pick (gen->ledger_rand, 3);
   gint64 left = balance_cents;
 
+  /* A patient's part of one visit stays under about $450: a large balance is
+   * many visits, not one implausible charge */
+  n = MAX (n, (guint) MIN (12, (balance_cents + 44999) / 45000));
   if (balance_cents < (gint64) n * 200)
     n = 1;
   for (guint i = 0; i < n; i++)

@@ -797,7 +797,7 @@ test_card_numbers (void)
   fd_test_iterate ();
 
   /* The drawer: the float and each count */
-  press (GTK_WIDGET (view), "<Control><Shift>d");
+  press (GTK_WIDGET (view), "<Control>d");
   drawer = find_toplevel (FD_TYPE_DRAWER_DIALOG);
   g_assert_nonnull (drawer);
   assert_card_refused (fd_drawer_dialog_get_float_entry (drawer),
@@ -1163,7 +1163,7 @@ test_drawer_close (void)
   gint64 expected[FD_N_PAYMENT_METHODS];
 
   /* Whatever earlier tests left open is closed first, balanced */
-  press (GTK_WIDGET (view), "<Control><Shift>d");
+  press (GTK_WIDGET (view), "<Control>d");
   drawer = find_toplevel (FD_TYPE_DRAWER_DIALOG);
   g_assert_nonnull (drawer);
   if (fd_drawer_dialog_get_session (drawer) > 0)
@@ -1181,7 +1181,7 @@ test_drawer_close (void)
   g_assert_false (drawer_is_open ());
 
   /* Opened with a $100 float */
-  press (GTK_WIDGET (view), "<Control><Shift>d");
+  press (GTK_WIDGET (view), "<Control>d");
   drawer = find_toplevel (FD_TYPE_DRAWER_DIALOG);
   g_assert_cmpint (fd_drawer_dialog_get_session (drawer), ==, 0);
   gtk_editable_set_text (fd_drawer_dialog_get_float_entry (drawer), "-1.00");
@@ -1206,7 +1206,7 @@ test_drawer_close (void)
     g_assert_true (fd_test_wait_for (no_payment_dialog, NULL, 5));
   }
 
-  press (GTK_WIDGET (view), "<Control><Shift>d");
+  press (GTK_WIDGET (view), "<Control>d");
   drawer = find_toplevel (FD_TYPE_DRAWER_DIALOG);
   g_assert_cmpint (fd_drawer_dialog_get_session (drawer), >, 0);
   for (guint m = 0; m < FD_N_PAYMENT_METHODS; m++)

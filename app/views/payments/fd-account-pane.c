@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fd-account-pane.h"
 #include "fd-fhir.h"
@@ -205,14 +206,27 @@ reload (FdAccountPane *self)
       return;
     }
 
-  if (account.account_id != NULL)
-    {
-      /* Translators: the account number under the patient's name */
-      g_autofree char *text = g_strdup_printf (_("Account %s"), account.account_id);
-      gtk_label_set_label (self->account_label, text);
-    }
-  else
-    gtk_label_set_label (self->account_label, _("No account on file"));
+  {
+    const char *mrn = patient ? fd_fhir_patient_mrn (patient) : NULL;
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    if (mrn != NULL)
+      /* Translators: medical record number */
+      g_string_append_printf (text, _("MRN %s"), mrn);
+    if (account.account_id != NULL)
+      {
+        /* The account's id is a long UUID: its first eight characters tell it apart */
+        g_autofree char *short_id = g_ascii_strup (account.account_id, MIN (strlen (account.account_id), 8));
+
+        if (text->len)
+          g_string_append (text, " · ");
+        /* Translators: the account number under the patient's name */
+        g_string_append_printf (text, _("Account %s"), short_id);
+      }
+    else
+      g_string_append_printf (text, "%s%s", text->len ? " · " : "", _("No account on file"));
+    gtk_label_set_label (self->account_label, text->str);
+  }
 
   add_total (self, _("Balance"), account.balance.cents, account.balance.cents > 0 ? "owed" : NULL);
   add_total (self, _("Co-pay due today"), account.copay_due.cents, account.copay_due.cents > 0 ? "owed" : NULL);

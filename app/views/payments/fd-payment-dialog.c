@@ -364,7 +364,8 @@ update_change (FdPaymentDialog *self)
       g_autofree char *text = NULL;
 
       gtk_label_set_label (line->change, "");
-      if (line_method (line) != FD_PAYMENT_METHOD_CASH)
+      /* With one method the change due below says it all */
+      if (line_method (line) != FD_PAYMENT_METHOD_CASH || self->lines->len == 1)
         continue;
       if (self->lines->len == 1)
         fd_payments_parse_amount (gtk_editable_get_text (GTK_EDITABLE (self->amount_entry)), FALSE, &part, NULL);
@@ -375,8 +376,12 @@ update_change (FdPaymentDialog *self)
           tendered == 0 || !fd_ledger_cash_change (part, tendered, &line_change, NULL))
         continue;
       text = fd_payments_format_cents (line_change);
-      /* Translators: the cash to give back, shown as it is typed */
-      gtk_label_set_label (line->change, text);
+      {
+        /* Translators: the cash to give back, shown as it is typed */
+        g_autofree char *label = g_strdup_printf (_("Change %s"), text);
+
+        gtk_label_set_label (line->change, label);
+      }
     }
 
   ok = read_form (self, &amount, lines, &change, FALSE);

@@ -394,7 +394,7 @@ fd_payments_view_class_init (FdPaymentsViewClass *klass)
   gtk_widget_class_install_action (widget_class, "payments.drawer", NULL, drawer_action_cb);
   gtk_widget_class_install_action (widget_class, "payments.statement-run", NULL, statement_run_action_cb);
   gtk_widget_class_install_action (widget_class, "payments.take-payment", NULL, take_payment_action_cb);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "payments.drawer", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "payments.statement-run", NULL);
@@ -420,9 +420,9 @@ fd_payments_view_init (FdPaymentsView *self)
                            G_CONNECT_SWAPPED);
 
   add_column (self, _("Patient"), COLUMN_PATIENT, TRUE, -1);
-  add_column (self, _("MRN"), COLUMN_MRN, FALSE, 140);
-  add_column (self, _("Phone"), COLUMN_PHONE, FALSE, 170);
-  add_column (self, _("Balance"), COLUMN_BALANCE, FALSE, 150);
+  /* Beside the account pane the list keeps to who and how much */
+  add_column (self, _("MRN"), COLUMN_MRN, FALSE, 100);
+  add_column (self, _("Balance"), COLUMN_BALANCE, FALSE, 120);
 
   model = fd_balance_model_new (NULL);
   set_model (self, model);
