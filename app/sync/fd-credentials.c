@@ -105,7 +105,7 @@ keyring_failed (GError  *cause,
     g_propagate_error (error, g_error_copy (cause));
   else
     g_set_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NO_KEYRING,
-                 _("The desktop keyring cannot be reached on this computer (%s)"), cause->message);
+                 _("The desktop keyring cannot be reached on this computer, so secrets can be neither read from it nor kept in it; the FRONTDESK_* environment variables can give them instead (%s)"), cause->message);
   return FALSE;
 }
 
