@@ -330,6 +330,49 @@ fd_credentials_save_settings (const FdCredentials *self,
 }
 
 /**
+ * fd_credentials_check:
+ * @self: credentials
+ * @error: return location for a #FD_CREDENTIALS_ERROR_INCOMPLETE, or a
+ *   #FD_SYNC_ERROR_BAD_ADDRESS for the token endpoint
+ *
+ * Returns: %TRUE if every field the method needs is there
+ */
+gboolean
+fd_credentials_check (const FdCredentials  *self,
+                      GError              **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  switch (self->mode)
+    {
+    case FD_AUTH_NONE:
+      return TRUE;
+    case FD_AUTH_BEARER:
+      if (self->secret != NULL)
+        return TRUE;
+      g_set_error_literal (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_INCOMPLETE,
+                           _("Enter the access token"));
+      return FALSE;
+    case FD_AUTH_BASIC:
+      if (self->user != NULL && self->secret != NULL)
+        return TRUE;
+      g_set_error_literal (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_INCOMPLETE,
+                           _("Enter the user name and the password"));
+      return FALSE;
+    case FD_AUTH_OAUTH2:
+      if (self->token_url == NULL || self->client_id == NULL || self->secret == NULL)
+        {
+          g_set_error_literal (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_INCOMPLETE,
+                               _("Enter the token endpoint, the client id and the client secret"));
+          return FALSE;
+        }
+      return fd_fhir_client_check_token_url (self->token_url, error);
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+/**
  * fd_credentials_apply:
  * @self: credentials
  * @client: the client to sign in with them
@@ -353,44 +396,22 @@ fd_credentials_apply (const FdCredentials  *self,
     {
     case FD_AUTH_NONE:
       fd_fhir_client_set_token (client, NULL);
-      return TRUE;
-
+      break;
     case FD_AUTH_BEARER:
       fd_fhir_client_set_token (client, self->secret);
-      if (self->secret == NULL)
-        {
-          g_set_error_literal (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_INCOMPLETE,
-                               _("Enter the access token"));
-          return FALSE;
-        }
-      return TRUE;
-
+      break;
     case FD_AUTH_BASIC:
       fd_fhir_client_set_basic (client, self->user, self->secret);
-      if (self->user == NULL || self->secret == NULL)
-        {
-          g_set_error_literal (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_INCOMPLETE,
-                               _("Enter the user name and the password"));
-          return FALSE;
-        }
-      return TRUE;
-
+      break;
     case FD_AUTH_OAUTH2:
-      if (!fd_fhir_client_set_oauth2 (client, self->token_url, self->client_id, self->secret, self->scope, error))
-        return FALSE;
-      if (self->token_url == NULL || self->client_id == NULL || self->secret == NULL)
-        {
-          g_set_error_literal (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_INCOMPLETE,
-                               _("Enter the token endpoint, the client id and the client secret"));
-          return FALSE;
-        }
-      return TRUE;
-
+      fd_fhir_client_set_oauth2 (client, self->token_url, self->client_id, self->secret, self->scope, NULL);
+      break;
     default:
       g_return_val_if_reached (FALSE);
     }
-}
 
+  return fd_credentials_check (self, error);
+}
 /**
  * fd_credentials_lookup_secret:
  * @self: credentials (the method, and the user name or client id)

@@ -73,6 +73,8 @@ FdCredentials  *fd_credentials_from_environment (void);
 FdCredentials  *fd_credentials_from_settings   (GSettings           *settings);
 gboolean        fd_credentials_save_settings   (const FdCredentials *self,
                                                 GSettings           *settings);
+gboolean        fd_credentials_check           (const FdCredentials *self,
+                                                GError             **error);
 gboolean        fd_credentials_apply           (const FdCredentials *self,
                                                 FdFhirClient        *client,
                                                 GError             **error);

@@ -1017,3 +1017,20 @@ fd_fhir_client_check_access (FdFhirClient  *self,
   answer = fd_fhir_client_get (self, "Patient?_summary=count", cancellable, error);
   return answer != NULL;
 }
+
+/**
+ * fd_fhir_client_check_token_url:
+ * @token_url: an OAuth2 token endpoint
+ * @error: return location for a #FD_SYNC_ERROR_BAD_ADDRESS
+ *
+ * The token endpoint follows the rule of the server: https, or plain http
+ * to this computer only.
+ *
+ * Returns: %TRUE if the address is usable
+ */
+gboolean
+fd_fhir_client_check_token_url (const char  *token_url,
+                                GError     **error)
+{
+  return check_token_url (token_url ? token_url : "", NULL, error);
+}

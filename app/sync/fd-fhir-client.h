@@ -59,6 +59,8 @@ JsonObject   *fd_fhir_client_post_batch     (FdFhirClient  *self,
                                              JsonObject    *bundle,
                                              GCancellable  *cancellable,
                                              GError       **error);
+gboolean      fd_fhir_client_check_token_url (const char   *token_url,
+                                              GError      **error);
 gboolean      fd_fhir_client_authenticate   (FdFhirClient  *self,
                                              GCancellable  *cancellable,
                                              GError       **error);
