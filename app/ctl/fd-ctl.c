@@ -13,6 +13,7 @@
 #include "fd-credentials.h"
 #include "fd-dates.h"
 #include "fd-demo-clinic.h"
+#include "fd-server-capabilities.h"
 #include "fd-store.h"
 #include "fd-sync-engine.h"
 
@@ -338,7 +339,19 @@ cmd_sync (int    argc,
   if (store == NULL)
     return fail ("sync", error);
 
+  /* What the server lacks is recorded, said, and worked around */
+  {
+    g_auto(GStrv) limits = NULL;
+
+    if (!fd_server_capabilities_save (store, capabilities, &error))
+      return fail ("sync", error);
+    limits = fd_server_capabilities_describe (fd_server_capabilities_lacks (capabilities));
+    for (guint i = 0; limits[i] != NULL; i++)
+      g_printerr ("frontdesk-ctl: %s\n", limits[i]);
+  }
+
   engine = fd_sync_engine_new (store, client);
+  fd_sync_engine_set_use_batch (engine, !(fd_server_capabilities_lacks (capabilities) & FD_SERVER_LACKS_BATCH));
 
   /* This desk's changes go up first, so that the pull does not hold them back */
   if (!fd_sync_engine_push (engine, &stats, NULL, &error))

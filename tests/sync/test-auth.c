@@ -7,7 +7,9 @@
 
 #include "fd-credentials.h"
 #include "fd-fhir.h"
+#include "fd-server-capabilities.h"
 #include "fd-sync-engine.h"
+#include "fd-sync-service.h"
 #include "fd-test-util.h"
 
 #define USER "desk1"
@@ -523,6 +525,85 @@ test_keyring (void)
   g_assert_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NOT_FOUND);
 }
 
+/* On its first cycle the station reads what the server offers and keeps it */
+static void
+test_capabilities_recorded (void)
+{
+  g_autoptr(FdFhirClient) client = new_client (&basic_server);
+  g_autoptr(FdStore) store = new_store ("capabilities");
+  g_autoptr(FdSyncService) service = NULL;
+  g_auto(GStrv) limits = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *software = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gboolean known = TRUE;
+
+  fd_server_capabilities_load (store, &known);
+  g_assert_false (known);
+
+  fd_fhir_client_set_basic (client, USER, PASSWORD);
+  service = fd_sync_service_new (store, client);
+  fd_sync_service_start (service);
+  while (fd_sync_service_get_last_sync (service) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_null (fd_sync_service_get_last_error (service));
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+
+  version = fd_store_get_meta (store, "server.fhir-version");
+  software = fd_store_get_meta (store, "server.software");
+  g_assert_cmpstr (version, ==, "4.0.1");
+  g_assert_nonnull (strstr (software, "Frontdesk FHIR test server"));
+  g_assert_cmpint (fd_server_capabilities_load (store, &known), ==, FD_SERVER_LACKS_NOTHING);
+  g_assert_true (known);
+  limits = fd_sync_service_get_server_limits (service);
+  g_assert_cmpuint (g_strv_length (limits), ==, 0);
+  g_assert_cmpint (patients_in (store), ==, demo.n_patients);
+}
+
+/* A server that offers less: each lack found, and said in words */
+static void
+test_capabilities_lacks (void)
+{
+  g_autoptr(FdFhirClient) client = new_client (&basic_server);
+  g_autoptr(JsonObject) statement = NULL;
+  g_autoptr(FdStore) store = new_store ("lacks");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) words = NULL;
+  JsonObject *rest;
+  JsonArray *resources;
+
+  statement = fd_fhir_client_read_capabilities (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd_server_capabilities_lacks (statement), ==, FD_SERVER_LACKS_NOTHING);
+
+  /* No batch or transaction; Patient without versioned updates or _lastUpdated */
+  rest = fd_fhir_array_object (fd_fhir_get_array (statement, "rest"), 0);
+  json_object_set_array_member (rest, "interaction", json_array_new ());
+  resources = fd_fhir_get_array (rest, "resource");
+  for (guint i = 0; i < json_array_get_length (resources); i++)
+    {
+      JsonObject *resource = fd_fhir_array_object (resources, i);
+
+      if (g_strcmp0 (fd_fhir_get_string (resource, "type"), "Patient") != 0)
+        continue;
+      json_object_set_string_member (resource, "versioning", "versioned");
+      json_object_set_array_member (resource, "searchParam", json_array_new ());
+    }
+  g_assert_cmpint (fd_server_capabilities_lacks (statement), ==,
+                   FD_SERVER_LACKS_BATCH | FD_SERVER_LACKS_VERSIONED_UPDATE | FD_SERVER_LACKS_LAST_UPDATED);
+
+  g_assert_true (fd_server_capabilities_save (store, statement, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fd_server_capabilities_load (store, NULL), ==,
+                   FD_SERVER_LACKS_BATCH | FD_SERVER_LACKS_VERSIONED_UPDATE | FD_SERVER_LACKS_LAST_UPDATED);
+  words = fd_server_capabilities_describe (fd_server_capabilities_load (store, NULL));
+  g_assert_cmpuint (g_strv_length (words), ==, 3);
+  g_assert_nonnull (strstr (words[1], "one at a time"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -561,6 +642,8 @@ main (int argc, char **argv)
   g_test_add_func ("/auth/no-secrets-in-logs", test_no_secrets_in_logs);
   g_test_add_func ("/auth/environment-override", test_environment_override);
   g_test_add_func ("/auth/keyring", test_keyring);
+  g_test_add_func ("/auth/capabilities-recorded", test_capabilities_recorded);
+  g_test_add_func ("/auth/capabilities-lacks", test_capabilities_lacks);
 
   ret = g_test_run ();
 
