@@ -65,6 +65,7 @@ typedef struct
   FdSyncService *service;
   GMainContext  *main_context;
   gboolean       read_capabilities;
+  gboolean       capabilities_read;
   FdSyncStats   pushed;
   FdSyncStats   pulled;
 } Job;
@@ -169,16 +170,16 @@ sync_thread (GTask        *task,
   g_signal_connect (store, "changed", G_CALLBACK (worker_store_changed_cb), job);
 
   /* On connect: what the server offers, recorded, so that the station
-   * adapts and can say how; a server that shows it only to signed-in
-   * clients, or not at all, is taken to offer everything */
+   * adapts and can say how. A server that shows it only to signed-in
+   * clients, or not at all, is taken to offer everything; an outage shows
+   * in the push and pull that follow, with their own words. */
   if (job->read_capabilities)
     {
       g_autoptr(JsonObject) statement = NULL;
       g_autoptr(GError) read_error = NULL;
 
       statement = fd_fhir_client_read_capabilities (job->client, cancellable, &read_error);
-      if (statement == NULL && (g_error_matches (read_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FHIR) || is_outage (read_error) ||
-                                g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+      if (g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_task_return_error (task, g_steal_pointer (&read_error));
           return;
@@ -190,6 +191,8 @@ sync_thread (GTask        *task,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      else
+        job->capabilities_read = TRUE;
     }
 
   engine = fd_sync_engine_new (store, job->client);
@@ -248,7 +251,7 @@ sync_done_cb (GObject      *object,
       g_clear_pointer (&self->last_error, g_free);
       self->online = TRUE;
       self->failures = 0;
-      self->capabilities_read = TRUE;
+      self->capabilities_read |= job->capabilities_read;
       g_debug ("Synced: %u pushed, %u pulled", job->pushed.pushed, job->pulled.pulled);
       schedule (self, self->again ? 0 : self->interval * 1000);
     }
