@@ -10,9 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fd-credentials.h"
 #include "fd-dates.h"
 #include "fd-demo-clinic.h"
 #include "fd-ledger-documents.h"
+#include "fd-server-capabilities.h"
 #include "fd-store-ledger.h"
 #include "fd-store.h"
 #include "fd-sync-engine.h"
@@ -22,12 +24,22 @@
 static char *opt_profile;
 static char *opt_data_dir;
 static char *opt_server;
+static char *opt_auth;
+static char *opt_user;
+static char *opt_token_url;
+static char *opt_client_id;
+static char *opt_scope;
 static gboolean opt_version;
 
 static const GOptionEntry global_entries[] = {
   { "profile", 'p', 0, G_OPTION_ARG_STRING, &opt_profile, N_("Station profile to use (default: “default”)"), N_("NAME") },
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_data_dir, N_("Folder that holds the profiles"), N_("DIR") },
   { "server", 0, 0, G_OPTION_ARG_STRING, &opt_server, N_("Address of the clinic’s FHIR R4 server (or FRONTDESK_SERVER_URL)"), N_("URL") },
+  { "auth", 0, 0, G_OPTION_ARG_STRING, &opt_auth, N_("How to sign in to the server: none, bearer, basic or oauth2 (default: from the FRONTDESK_* variables)"), N_("METHOD") },
+  { "user", 0, 0, G_OPTION_ARG_STRING, &opt_user, N_("User name for --auth basic (or FRONTDESK_SERVER_USER)"), N_("NAME") },
+  { "token-url", 0, 0, G_OPTION_ARG_STRING, &opt_token_url, N_("OAuth2 token endpoint for --auth oauth2 (or FRONTDESK_OAUTH_TOKEN_URL)"), N_("URL") },
+  { "client-id", 0, 0, G_OPTION_ARG_STRING, &opt_client_id, N_("OAuth2 client id for --auth oauth2 (or FRONTDESK_OAUTH_CLIENT_ID)"), N_("ID") },
+  { "scope", 0, 0, G_OPTION_ARG_STRING, &opt_scope, N_("OAuth2 scopes for --auth oauth2 (or FRONTDESK_OAUTH_SCOPE)"), N_("SCOPES") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -220,6 +232,71 @@ cmd_search (int    argc,
   return EXIT_SUCCESS;
 }
 
+static const char *
+option_or_env (const char *option,
+               const char *variable)
+{
+  return option != NULL ? option : g_getenv (variable);
+}
+
+/* The same sources as the station: with --auth, the options (or the
+ * FRONTDESK_* variables) and the secret from the environment or else the
+ * keyring; without it, whatever the FRONTDESK_* variables set */
+static FdCredentials *
+credentials_for (const char  *server_url,
+                 GError     **error)
+{
+  g_autoptr(FdCredentials) credentials = NULL;
+  const char *secret = NULL;
+  FdAuthMode mode;
+
+  if (opt_auth == NULL)
+    {
+      credentials = fd_credentials_from_environment ();
+      return credentials ? g_steal_pointer (&credentials) : fd_credentials_new (FD_AUTH_NONE);
+    }
+  if (!fd_auth_mode_from_string (opt_auth, &mode))
+    {
+      g_set_error_literal (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_INCOMPLETE,
+                           _("--auth takes none, bearer, basic or oauth2"));
+      return NULL;
+    }
+
+  credentials = fd_credentials_new (mode);
+  switch (mode)
+    {
+    case FD_AUTH_BEARER:
+      secret = g_getenv ("FRONTDESK_SERVER_TOKEN");
+      break;
+    case FD_AUTH_BASIC:
+      credentials->user = g_strdup (option_or_env (opt_user, "FRONTDESK_SERVER_USER"));
+      secret = g_getenv ("FRONTDESK_SERVER_PASSWORD");
+      break;
+    case FD_AUTH_OAUTH2:
+      credentials->token_url = g_strdup (option_or_env (opt_token_url, "FRONTDESK_OAUTH_TOKEN_URL"));
+      credentials->client_id = g_strdup (option_or_env (opt_client_id, "FRONTDESK_OAUTH_CLIENT_ID"));
+      credentials->scope = g_strdup (option_or_env (opt_scope, "FRONTDESK_OAUTH_SCOPE"));
+      secret = g_getenv ("FRONTDESK_OAUTH_CLIENT_SECRET");
+      break;
+    case FD_AUTH_NONE:
+    default:
+      return g_steal_pointer (&credentials);
+    }
+
+  if (secret != NULL && *secret != '\0')
+    fd_credentials_set_secret (credentials, secret, FD_CREDENTIALS_SOURCE_ENVIRONMENT);
+  else
+    {
+      g_autofree char *stored = fd_credentials_lookup_secret (credentials, server_url, NULL, error);
+
+      if (stored == NULL)
+        return NULL;
+      fd_credentials_set_secret (credentials, stored, FD_CREDENTIALS_SOURCE_KEYRING);
+      explicit_bzero (stored, strlen (stored));
+    }
+  return g_steal_pointer (&credentials);
+}
+
 static void
 pull_progress_cb (const char *type,
                   guint       pulled,
@@ -239,6 +316,7 @@ cmd_sync (int    argc,
   g_autoptr(FdFhirClient) client = NULL;
   g_autoptr(FdSyncEngine) engine = NULL;
   g_autoptr(JsonObject) capabilities = NULL;
+  g_autoptr(FdCredentials) credentials = NULL;
   const char *url = opt_server ? opt_server : g_getenv ("FRONTDESK_SERVER_URL");
   FdSyncStats stats;
 
@@ -251,7 +329,9 @@ cmd_sync (int    argc,
   client = fd_fhir_client_new (url, &error);
   if (client == NULL)
     return fail ("sync", error);
-  fd_fhir_client_set_token (client, g_getenv ("FRONTDESK_SERVER_TOKEN"));
+  credentials = credentials_for (fd_fhir_client_get_base_url (client), &error);
+  if (credentials == NULL || !fd_credentials_apply (credentials, client, &error))
+    return fail ("sync", error);
 
   capabilities = fd_fhir_client_read_capabilities (client, NULL, &error);
   if (capabilities == NULL)
@@ -261,7 +341,19 @@ cmd_sync (int    argc,
   if (store == NULL)
     return fail ("sync", error);
 
+  /* What the server lacks is recorded, said, and worked around */
+  {
+    g_auto(GStrv) limits = NULL;
+
+    if (!fd_server_capabilities_save (store, capabilities, &error))
+      return fail ("sync", error);
+    limits = fd_server_capabilities_describe (fd_server_capabilities_lacks (capabilities));
+    for (guint i = 0; limits[i] != NULL; i++)
+      g_printerr ("frontdesk-ctl: %s\n", limits[i]);
+  }
+
   engine = fd_sync_engine_new (store, client);
+  fd_sync_engine_set_use_batch (engine, !(fd_server_capabilities_lacks (capabilities) & FD_SERVER_LACKS_BATCH));
 
   /* This desk's changes go up first, so that the pull does not hold them back */
   if (!fd_sync_engine_push (engine, &stats, NULL, &error))
@@ -634,7 +726,7 @@ usage (void)
               _("seed-demo   build a synthetic demo clinic (--patients N --days D --seed S [--bundle FILE])"),
               _("status      schema version and what the profile holds"),
               _("search      find patients: frontdesk-ctl search QUERY"),
-              _("sync        send this desk’s changes, then download the clinic’s records (--server URL)"),
+              _("sync        send this desk’s changes, then download the clinic’s records (--server URL [--auth METHOD …])"),
               _("outbox      the changes waiting for the server, and the parked ones with their reason"),
               _("conflicts   records changed here and by someone else, waiting for a choice"),
               _("resolve     choose for one of them: frontdesk-ctl resolve Type/id mine|theirs"),
@@ -663,6 +755,12 @@ main (int    argc,
   g_option_context_set_summary (context,
                                 _("Commands: seed-demo, status, search, sync, outbox, conflicts, resolve, "
                                   "receipt, statements, drawer-report"));
+  g_option_context_set_description (context,
+                                    _("Signing in to the server: without --auth, the FRONTDESK_* variables choose the method "
+                                      "(FRONTDESK_OAUTH_TOKEN_URL, FRONTDESK_OAUTH_CLIENT_ID and FRONTDESK_OAUTH_CLIENT_SECRET; "
+                                      "FRONTDESK_SERVER_USER and FRONTDESK_SERVER_PASSWORD; or FRONTDESK_SERVER_TOKEN). "
+                                      "With --auth, the token, password or client secret comes from the same variables, "
+                                      "or else from the desktop keyring where the station saved it for this server."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("frontdesk-ctl: %s\n", error->message);

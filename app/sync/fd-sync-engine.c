@@ -17,6 +17,7 @@ struct _FdSyncEngine
   FdStore      *store;
   FdFhirClient *client;
   guint         page_size;
+  gboolean      use_batch;
 };
 
 G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
@@ -582,6 +583,7 @@ static void
 fd_sync_engine_init (FdSyncEngine *self)
 {
   self->page_size = 200;
+  self->use_batch = TRUE;
 }
 
 /**
@@ -613,6 +615,21 @@ fd_sync_engine_set_page_size (FdSyncEngine *self,
 {
   g_return_if_fail (FD_IS_SYNC_ENGINE (self));
   self->page_size = CLAMP (page_size, 1, 1000);
+}
+
+/**
+ * fd_sync_engine_set_use_batch:
+ * @self: the engine
+ * @use_batch: %FALSE for a server that takes no batch Bundles
+ *
+ * Without batches every change goes in its own PUT.
+ */
+void
+fd_sync_engine_set_use_batch (FdSyncEngine *self,
+                              gboolean      use_batch)
+{
+  g_return_if_fail (FD_IS_SYNC_ENGINE (self));
+  self->use_batch = use_batch;
 }
 
 /* The version and time a batch-response entry gives, on our copy of what
@@ -792,7 +809,10 @@ fd_sync_engine_push (FdSyncEngine  *self,
       g_autoptr(GPtrArray) retry = NULL;
 
       /* Many records in one request; what the batch does not settle goes one by one */
-      retry = push_batch (self, groups, i, n, stats, cancellable, &local_error);
+      if (self->use_batch)
+        retry = push_batch (self, groups, i, n, stats, cancellable, &local_error);
+      else  /* as if the server had refused the batch: the same one-by-one path */
+        g_set_error_literal (&local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER, "no batch");
       if (retry == NULL)
         {
           if (g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK) ||

@@ -27,6 +27,8 @@ G_DECLARE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, FD, SYNC_ENGINE, GObject)
 
 FdSyncEngine *fd_sync_engine_new        (FdStore             *store,
                                          FdFhirClient        *client);
+void          fd_sync_engine_set_use_batch (FdSyncEngine     *self,
+                                            gboolean          use_batch);
 void          fd_sync_engine_set_page_size (FdSyncEngine     *self,
                                             guint             page_size);
 gboolean      fd_sync_engine_pull       (FdSyncEngine        *self,

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fd-core.h"
+#include "fd-server-capabilities.h"
 #include "fd-sync-engine.h"
 #include "fd-sync-service.h"
 
@@ -38,6 +39,7 @@ struct _FdSyncService
 
   guint            started : 1;
   guint            running : 1;
+  guint            capabilities_read : 1;
   guint            again : 1;
   guint            online : 1;
 };
@@ -62,6 +64,8 @@ typedef struct
   FdStore       *main_store;
   FdSyncService *service;
   GMainContext  *main_context;
+  gboolean       read_capabilities;
+  gboolean       capabilities_read;
   FdSyncStats   pushed;
   FdSyncStats   pulled;
 } Job;
@@ -165,7 +169,34 @@ sync_thread (GTask        *task,
     }
   g_signal_connect (store, "changed", G_CALLBACK (worker_store_changed_cb), job);
 
+  /* On connect: what the server offers, recorded, so that the station
+   * adapts and can say how. A server that shows it only to signed-in
+   * clients, or not at all, is taken to offer everything; an outage shows
+   * in the push and pull that follow, with their own words. */
+  if (job->read_capabilities)
+    {
+      g_autoptr(JsonObject) statement = NULL;
+      g_autoptr(GError) read_error = NULL;
+
+      statement = fd_fhir_client_read_capabilities (job->client, cancellable, &read_error);
+      if (g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&read_error));
+          return;
+        }
+      if (statement == NULL)
+        g_debug ("The server's capabilities cannot be read (error %d)", read_error->code);
+      else if (!fd_server_capabilities_save (store, statement, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      else
+        job->capabilities_read = TRUE;
+    }
+
   engine = fd_sync_engine_new (store, job->client);
+  fd_sync_engine_set_use_batch (engine, !(fd_server_capabilities_load (store, NULL) & FD_SERVER_LACKS_BATCH));
   if (!fd_sync_engine_push (engine, &job->pushed, cancellable, &error) && is_outage (error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -220,6 +251,7 @@ sync_done_cb (GObject      *object,
       g_clear_pointer (&self->last_error, g_free);
       self->online = TRUE;
       self->failures = 0;
+      self->capabilities_read |= job->capabilities_read;
       g_debug ("Synced: %u pushed, %u pulled", job->pushed.pushed, job->pulled.pulled);
       schedule (self, self->again ? 0 : self->interval * 1000);
     }
@@ -267,6 +299,7 @@ run (FdSyncService *self)
   job->main_store = g_object_ref (self->store);
   job->service = g_object_ref (self);
   job->main_context = g_main_context_ref_thread_default ();
+  job->read_capabilities = !self->capabilities_read;
 
   self->running = TRUE;
   self->progress = 0;
@@ -548,4 +581,21 @@ fd_sync_service_get_client (FdSyncService *self)
 {
   g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
   return self->client;
+}
+
+/**
+ * fd_sync_service_get_server_limits:
+ * @self: the service
+ *
+ * What the server lacked, as the station found when it last connected, and
+ * what the station does about it.
+ *
+ * Returns: (transfer full): one sentence per limit; empty when the server
+ *   offers everything the station uses, or has not been reached yet
+ */
+GStrv
+fd_sync_service_get_server_limits (FdSyncService *self)
+{
+  g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
+  return fd_server_capabilities_describe (fd_server_capabilities_load (self->store, NULL));
 }

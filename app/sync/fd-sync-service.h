@@ -25,5 +25,6 @@ guint          fd_sync_service_get_first_sync_count (FdSyncService *self);
 guint          fd_sync_service_get_progress     (FdSyncService *self);
 
 FdFhirClient  *fd_sync_service_get_client       (FdSyncService *self);
+GStrv          fd_sync_service_get_server_limits (FdSyncService *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fd-application.h"
+#include "fd-credentials.h"
 #include "fd-preferences-window.h"
 #include "fd-store.h"
 #include "fd-window.h"
@@ -25,6 +26,8 @@ struct _FdApplication
   FdSyncService  *sync_service;
   GSettings      *settings;
   GError         *store_error;
+  FdCredentials  *credentials;  /* what the sync service signs in with */
+  GCancellable   *resolving;    /* the keyring lookup under way */
 };
 
 G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
@@ -64,7 +67,18 @@ about_action_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
-static void start_sync (FdApplication *self);
+static void start_sync (FdApplication *self, const FdCredentials *chosen);
+static void restart_sync (FdApplication *self, const FdCredentials *chosen);
+
+/* Saved in Preferences: sign in with it from now on, keyring or not */
+static void
+credentials_changed_cb (FdPreferencesWindow *preferences,
+                        FdApplication       *self)
+{
+  g_autoptr(FdCredentials) credentials = fd_preferences_window_get_credentials (preferences);
+
+  restart_sync (self, credentials);
+}
 
 static void
 preferences_action_cb (GSimpleAction *action,
@@ -80,7 +94,9 @@ preferences_action_cb (GSimpleAction *action,
   if (schema != NULL)
     settings = g_settings_new (APP_ID);
   preferences = fd_preferences_window_new (settings);
-  fd_preferences_window_set_token (preferences, g_getenv ("FRONTDESK_SERVER_TOKEN"));
+  if (self->credentials != NULL)
+    fd_preferences_window_set_credentials (preferences, self->credentials);
+  g_signal_connect_object (preferences, "credentials-changed", G_CALLBACK (credentials_changed_cb), self, 0);
   gtk_window_set_transient_for (GTK_WINDOW (preferences),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
   gtk_window_present (GTK_WINDOW (preferences));
@@ -136,46 +152,23 @@ server_url_changed_cb (GSettings     *settings,
                        const char    *key,
                        FdApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  /* A new address from Preferences: a new service, right away */
-  g_clear_object (&self->sync_service);
+  /* A new address from Preferences: a new service, right away, with the
+   * secret the keyring holds for that server */
   g_clear_pointer (&self->server_url, g_free);
   self->server_url = g_settings_get_string (settings, key);
-  start_sync (self);
-  if (FD_IS_WINDOW (window))
-    fd_window_set_sync_service (FD_WINDOW (window), self->sync_service);
-  if (self->sync_service != NULL)
-    fd_sync_service_start (self->sync_service);
+  restart_sync (self, NULL);
 }
 
-/* The server comes from --server, then FRONTDESK_SERVER_URL, then the settings */
+/* Builds the service for @url, signed in with @credentials */
 static void
-start_sync (FdApplication *self)
+install_service (FdApplication       *self,
+                 const char          *url,
+                 const FdCredentials *credentials)
 {
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autoptr(FdFhirClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strdup (self->server_url);
   guint interval = 15;
-
-  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
-  if (schema != NULL)
-    settings = g_settings_new (APP_ID);
-  if (settings != NULL && self->settings == NULL)
-    {
-      self->settings = g_object_ref (settings);
-      g_signal_connect (self->settings, "changed::server-url", G_CALLBACK (server_url_changed_cb), self);
-    }
-  if (url == NULL)
-    url = g_strdup (g_getenv ("FRONTDESK_SERVER_URL"));
-  if (url == NULL && settings != NULL)
-    url = g_settings_get_string (settings, "server-url");
-  if (settings != NULL)
-    interval = g_settings_get_uint (settings, "pull-interval");
-  if (url == NULL || *url == '\0')
-    return;
 
   client = fd_fhir_client_new (url, &error);
   if (client == NULL)
@@ -183,10 +176,131 @@ start_sync (FdApplication *self)
       g_warning ("The clinic server address is not usable: %s", error->message);
       return;
     }
-  fd_fhir_client_set_token (client, g_getenv ("FRONTDESK_SERVER_TOKEN"));
+  if (!fd_credentials_apply (credentials, client, &error))
+    g_message ("The station cannot sign in to the clinic server yet: %s", error->message);
 
+  g_clear_pointer (&self->credentials, fd_credentials_free);
+  self->credentials = fd_credentials_copy (credentials);
+  if (self->settings != NULL)
+    interval = g_settings_get_uint (self->settings, "pull-interval");
   self->sync_service = fd_sync_service_new (self->store, client);
   fd_sync_service_set_interval (self->sync_service, interval);
+
+  /* Before the window exists, activate() starts the service */
+  if (FD_IS_WINDOW (window))
+    {
+      fd_window_set_sync_service (FD_WINDOW (window), self->sync_service);
+      fd_sync_service_start (self->sync_service);
+    }
+}
+
+typedef struct
+{
+  FdApplication *self;
+  FdCredentials *saved;
+  char          *url;
+} Resolving;
+
+static void
+resolving_free (Resolving *resolving)
+{
+  g_object_unref (resolving->self);
+  fd_credentials_free (resolving->saved);
+  g_free (resolving->url);
+  g_free (resolving);
+}
+
+static void
+credentials_resolved_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Resolving *resolving = user_data;
+  g_autoptr(FdCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = fd_credentials_resolve_finish (result, &error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Without its secret the server will refuse the station, and the
+       * header says so; Preferences is where to give it */
+      if (credentials == NULL)
+        g_message ("No secret for the clinic server: %s", error->message);
+      g_clear_object (&resolving->self->resolving);
+      install_service (resolving->self, resolving->url, credentials ? credentials : resolving->saved);
+    }
+  resolving_free (resolving);
+}
+
+/* The server comes from --server, then FRONTDESK_SERVER_URL, then the
+ * settings; the sign-in from @chosen, else the environment, else the
+ * settings with the secret from the keyring (looked up in a worker thread) */
+static void
+start_sync (FdApplication       *self,
+            const FdCredentials *chosen)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(FdCredentials) environment = NULL;
+  g_autoptr(FdCredentials) saved = NULL;
+  g_autofree char *url = g_strdup (self->server_url);
+  Resolving *resolving;
+
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  if (schema != NULL && self->settings == NULL)
+    {
+      self->settings = g_settings_new (APP_ID);
+      g_signal_connect (self->settings, "changed::server-url", G_CALLBACK (server_url_changed_cb), self);
+    }
+  if (url == NULL)
+    url = g_strdup (g_getenv ("FRONTDESK_SERVER_URL"));
+  if (url == NULL && self->settings != NULL)
+    url = g_settings_get_string (self->settings, "server-url");
+  if (url == NULL || *url == '\0')
+    return;
+
+  if (chosen != NULL)
+    {
+      install_service (self, url, chosen);
+      return;
+    }
+  environment = fd_credentials_from_environment ();
+  if (environment != NULL)
+    {
+      install_service (self, url, environment);
+      return;
+    }
+  saved = self->settings ? fd_credentials_from_settings (self->settings) : fd_credentials_new (FD_AUTH_NONE);
+  if (saved->mode == FD_AUTH_NONE)
+    {
+      install_service (self, url, saved);
+      return;
+    }
+
+  resolving = g_new0 (Resolving, 1);
+  resolving->self = g_object_ref (self);
+  resolving->saved = g_steal_pointer (&saved);
+  resolving->url = g_steal_pointer (&url);
+  self->resolving = g_cancellable_new ();
+  fd_credentials_resolve_async (resolving->saved, resolving->url, self->resolving,
+                                credentials_resolved_cb, resolving);
+}
+
+/* New address or new sign-in: the old service goes, a new one starts */
+static void
+restart_sync (FdApplication       *self,
+              const FdCredentials *chosen)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(FdCredentials) keep = chosen ? fd_credentials_copy (chosen) : NULL;
+
+  if (self->resolving != NULL)
+    g_cancellable_cancel (self->resolving);
+  g_clear_object (&self->resolving);
+  g_clear_object (&self->sync_service);
+  g_clear_pointer (&self->credentials, fd_credentials_free);
+  if (FD_IS_WINDOW (window))
+    fd_window_set_sync_service (FD_WINDOW (window), NULL);
+  start_sync (self, keep);
 }
 
 static int
@@ -229,7 +343,7 @@ fd_application_startup (GApplication *app)
       return;
     }
 
-  start_sync (self);
+  start_sync (self, NULL);
 }
 
 static void
@@ -259,7 +373,11 @@ fd_application_finalize (GObject *object)
 {
   FdApplication *self = (FdApplication *)object;
 
+  if (self->resolving != NULL)
+    g_cancellable_cancel (self->resolving);
+  g_clear_object (&self->resolving);
   g_clear_object (&self->sync_service);
+  g_clear_pointer (&self->credentials, fd_credentials_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);

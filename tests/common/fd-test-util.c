@@ -105,28 +105,32 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* Starts tests/fhir-server on a free port, loaded with @bundle_path (or
- * empty); returns the process and sets @url to its FHIR base */
+/* Starts a script of tests/fhir-server on a free port with @args after
+ * --port; returns the process and sets @url to the FHIR base it prints */
 static GSubprocess *
-start_node (const char  *script_name,
-            const char  *option,
-            const char  *value,
-            char       **url)
+start_node (const char         *script_name,
+            const char * const *args,
+            char              **url)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fhir-server", script_name, NULL);
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *line = NULL;
   GSubprocess *server;
 
+  g_ptr_array_add (argv, (char *) "node");
+  g_ptr_array_add (argv, script);
+  g_ptr_array_add (argv, (char *) "--port");
+  g_ptr_array_add (argv, (char *) "0");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
   /* A failed assertion must not leave the server running */
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  if (option != NULL)
-    server = g_subprocess_launcher_spawn (launcher, &error, "node", script, "--port", "0",
-                                          option, value, NULL);
-  else
-    server = g_subprocess_launcher_spawn (launcher, &error, "node", script, "--port", "0", NULL);
+  server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   /* The server prints one line once it listens */
@@ -140,11 +144,33 @@ start_node (const char  *script_name,
   return server;
 }
 
+/* Starts tests/fhir-server on a free port, loaded with @bundle_path (or
+ * empty), with @args added to its command line (such as "--auth",
+ * "basic:desk:pw"); returns the process and sets @url to its FHIR base */
+GSubprocess *
+fd_test_start_fhir_server_with_args (const char         *bundle_path,
+                                     const char * const *args,
+                                     char              **url)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) all = NULL;
+
+  if (bundle_path != NULL)
+    {
+      g_strv_builder_add (builder, "--load");
+      g_strv_builder_add (builder, bundle_path);
+    }
+  if (args != NULL)
+    g_strv_builder_addv (builder, (const char **) args);
+  all = g_strv_builder_end (builder);
+  return start_node ("server.js", (const char * const *) all, url);
+}
+
 GSubprocess *
 fd_test_start_fhir_server (const char  *bundle_path,
                            char       **url)
 {
-  return start_node ("server.js", bundle_path ? "--load" : NULL, bundle_path, url);
+  return fd_test_start_fhir_server_with_args (bundle_path, NULL, url);
 }
 
 /* tests/fhir-server/fault-proxy.js in front of @target_url */
@@ -152,7 +178,9 @@ GSubprocess *
 fd_test_start_fault_proxy (const char  *target_url,
                            char       **url)
 {
-  return start_node ("fault-proxy.js", "--target", target_url, url);
+  const char *args[] = { "--target", target_url, NULL };
+
+  return start_node ("fault-proxy.js", args, url);
 }
 
 /* POST @body to a test server's control path beside /fhir, or DELETE it when NULL */
@@ -194,6 +222,33 @@ fd_test_set_payer (const char *server_url,
                    const char *settings)
 {
   control (server_url, "/_payer", settings);
+}
+
+/* Steers the authentication of a server started with --auth, such as
+ * {"revoke": true}; returns what /_auth then says */
+JsonObject *
+fd_test_auth_control (const char *server_url,
+                      const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *origin = g_strndup (server_url, strstr (server_url, "/fhir") - server_url);
+  g_autofree char *url = g_strconcat (origin, "/_auth", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (body ? "POST" : "GET", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 void
@@ -262,6 +317,16 @@ fd_test_start_demo_server (const char          *dir,
                            const FdDemoOptions *options,
                            char               **url)
 {
+  return fd_test_start_demo_server_with_args (dir, options, NULL, url);
+}
+
+/* The demo clinic of @options on a server started with @args added */
+GSubprocess *
+fd_test_start_demo_server_with_args (const char          *dir,
+                                     const FdDemoOptions *options,
+                                     const char * const  *args,
+                                     char               **url)
+{
   g_autoptr(GError) error = NULL;
   g_autofree char *bundle = g_build_filename (dir, "clinic.json", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (bundle);
@@ -271,7 +336,7 @@ fd_test_start_demo_server (const char          *dir,
   g_assert_no_error (error);
   g_assert_true (fd_demo_clinic_write_bundle (options, G_OUTPUT_STREAM (out), &error));
   g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
-  return fd_test_start_fhir_server (bundle, url);
+  return fd_test_start_fhir_server_with_args (bundle, args, url);
 }
 
 static int

@@ -16,10 +16,19 @@ char    *fd_test_file_checksum (const char *path);
 void     fd_test_iterate       (void);
 GSubprocess *fd_test_start_fhir_server (const char *bundle_path,
                                         char      **url);
+GSubprocess *fd_test_start_fhir_server_with_args (const char         *bundle_path,
+                                                  const char * const *args,
+                                                  char              **url);
 void     fd_test_stop_fhir_server (GSubprocess *server);
 GSubprocess *fd_test_start_demo_server (const char          *dir,
                                         const FdDemoOptions *options,
                                         char               **url);
+GSubprocess *fd_test_start_demo_server_with_args (const char          *dir,
+                                                  const FdDemoOptions *options,
+                                                  const char * const  *args,
+                                                  char               **url);
+JsonObject *fd_test_auth_control (const char *server_url,
+                                  const char *body);
 GSubprocess *fd_test_start_fault_proxy (const char *target_url,
                                         char      **url);
 void     fd_test_set_fault     (const char *proxy_url,

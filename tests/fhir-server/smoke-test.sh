@@ -170,6 +170,50 @@ curl -s -o "$work/payer.json" -X DELETE "$origin/_payer"
 check "DELETE /_payer goes back to the defaults" \
   test "$(json "$work/payer.json" 'b.outcome + " " + b.delay_ms')" = "auto 100"
 
+# Authentication: servers started with --auth want credentials on FHIR
+# requests, leave /metadata open, and (oauth2) serve /oauth/token.
+start_auth_server() { # start_auth_server SPEC LOG: sets auth_base and auth_pid
+  node server.js --port 0 --auth "$1" --token-lifetime 2 >"$2.out" 2>"$2" &
+  auth_pid=$!
+  for _ in $(seq 1 300); do grep -q '^listening ' "$2.out" && break; sleep 0.1; done
+  auth_base="$(sed -n 's/^listening //p' "$2.out")"
+}
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+start_auth_server "basic:smoke:Pw-smoke" "$work/basic.log"
+check "basic: server started" test -n "$auth_base"
+check "basic: /metadata stays open" test "$(status_of "$auth_base/metadata")" = 200
+check "basic: a search without credentials answers 401" test "$(status_of "$auth_base/Patient")" = 401
+check "basic: a wrong password answers 401" test "$(status_of -u smoke:wrong "$auth_base/Patient")" = 401
+check "basic: the right password answers 200" test "$(status_of -u smoke:Pw-smoke "$auth_base/Patient")" = 200
+curl -s -o /dev/null -D "$work/basic401.h" "$auth_base/Patient"
+check "basic: the 401 names the Basic scheme" test -n "$(header "$work/basic401.h" www-authenticate | grep '^Basic')"
+kill -TERM "$auth_pid"; wait "$auth_pid" 2>/dev/null
+
+start_auth_server "oauth2:smoke-client:Cs-smoke" "$work/oauth.log"
+auth_origin="${auth_base%/fhir/R4}"
+check "oauth2: server started" test -n "$auth_base"
+check "oauth2: a wrong client secret gets 401 from the token endpoint" \
+  test "$(status_of -u smoke-client:wrong -d grant_type=client_credentials "$auth_origin/oauth/token")" = 401
+curl -s -o "$work/token.json" -u smoke-client:Cs-smoke -d grant_type=client_credentials -d scope=system/Patient.read "$auth_origin/oauth/token"
+check "oauth2: the token endpoint gives a bearer token for 2 s" \
+  test "$(json "$work/token.json" 'b.token_type + " " + b.expires_in + " " + (b.access_token.length > 20)')" = "Bearer 2 true"
+token="$(json "$work/token.json" 'b.access_token')"
+check "oauth2: the token opens the FHIR API" test "$(status_of -H "Authorization: Bearer $token" "$auth_base/Patient")" = 200
+check "oauth2: another token does not" test "$(status_of -H "Authorization: Bearer x$token" "$auth_base/Patient")" = 401
+check "oauth2: client id and secret in the form work too" \
+  test "$(status_of -d grant_type=client_credentials -d client_id=smoke-client -d client_secret=Cs-smoke "$auth_origin/oauth/token")" = 200
+check "oauth2: another grant type answers 400" \
+  test "$(status_of -u smoke-client:Cs-smoke -d grant_type=password "$auth_origin/oauth/token")" = 400
+sleep 2.2
+check "oauth2: the token expires after expires_in" test "$(status_of -H "Authorization: Bearer $token" "$auth_base/Patient")" = 401
+curl -s -o "$work/auth.json" "$auth_origin/_auth"
+check "oauth2: /_auth counts the tokens issued and refused" \
+  test "$(json "$work/auth.json" 'b.tokens_issued + " " + b.token_refusals')" = "2 1"
+check "oauth2: the log holds no secret or token" \
+  test -z "$(grep -e Cs-smoke -e "$token" "$work/oauth.log")"
+kill -TERM "$auth_pid"; wait "$auth_pid" 2>/dev/null
+
 # Stop the server.
 kill -TERM "$server_pid"
 status=""

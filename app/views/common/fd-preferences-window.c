@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "fd-credentials.h"
 #include "fd-fhir.h"
 #include "fd-fhir-client.h"
 #include "fd-preferences-window.h"
@@ -13,9 +15,10 @@
 #define TEST_TIMEOUT_SECONDS 10
 #define STATION_CODE_MAX 8
 
-/* Where the station finds its clinic server and how often it asks it for news.
- * The address and station code are saved only when applied and valid; the
- * token lives only as long as the session. */
+/* Where the station finds its clinic server, how it signs in, and how often
+ * it asks it for news. The address and station code are saved only when
+ * applied and valid; the sign-in when saved: its secret in the desktop
+ * keyring, the rest in the settings. */
 struct _FdPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
@@ -24,12 +27,22 @@ struct _FdPreferencesWindow
   GCancellable         *cancellable;
   char                 *last_test_result;
   gboolean              testing;
+  gboolean              saving;
 
   /* Template widgets */
   AdwPreferencesGroup  *unsaved_group;
   AdwEntryRow          *server_row;
-  AdwPasswordEntryRow  *token_row;
   GtkLabel             *server_error_label;
+  AdwComboRow          *auth_mode_row;
+  AdwPasswordEntryRow  *token_row;
+  AdwEntryRow          *user_row;
+  AdwPasswordEntryRow  *password_row;
+  AdwEntryRow          *token_url_row;
+  AdwEntryRow          *client_id_row;
+  AdwPasswordEntryRow  *client_secret_row;
+  AdwEntryRow          *scope_row;
+  GtkLabel             *auth_status_label;
+  GtkLabel             *auth_error_label;
   GtkButton            *test_button;
   AdwActionRow         *result_row;
   GtkStack             *status_stack;
@@ -51,6 +64,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CREDENTIALS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* Helpers */
 
@@ -171,6 +191,105 @@ stop_test (FdPreferencesWindow *self)
   show_result (self, "idle", _("Not tested yet"));
 }
 
+static FdAuthMode
+selected_mode (FdPreferencesWindow *self)
+{
+  return (FdAuthMode) adw_combo_row_get_selected (self->auth_mode_row);
+}
+
+/* Only the fields of the chosen method are shown */
+static void
+show_mode_rows (FdPreferencesWindow *self)
+{
+  FdAuthMode mode = selected_mode (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->token_row), mode == FD_AUTH_BEARER);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_row), mode == FD_AUTH_BASIC);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_row), mode == FD_AUTH_BASIC);
+  gtk_widget_set_visible (GTK_WIDGET (self->token_url_row), mode == FD_AUTH_OAUTH2);
+  gtk_widget_set_visible (GTK_WIDGET (self->client_id_row), mode == FD_AUTH_OAUTH2);
+  gtk_widget_set_visible (GTK_WIDGET (self->client_secret_row), mode == FD_AUTH_OAUTH2);
+  gtk_widget_set_visible (GTK_WIDGET (self->scope_row), mode == FD_AUTH_OAUTH2);
+}
+
+static void
+show_auth_status (FdPreferencesWindow *self,
+                  const char          *text)
+{
+  gtk_label_set_label (self->auth_status_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->auth_status_label), text != NULL);
+}
+
+static void
+set_entry (gpointer    row,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+}
+
+static void
+drop_empty (char **field)
+{
+  if (*field != NULL && **field == '\0')
+    g_clear_pointer (field, g_free);
+}
+
+/* The sign-in as typed, whatever is shown or saved */
+static FdCredentials *
+entered_credentials (FdPreferencesWindow *self)
+{
+  FdCredentials *credentials = fd_credentials_new (selected_mode (self));
+  g_autofree char *secret = NULL;
+
+  switch (credentials->mode)
+    {
+    case FD_AUTH_BEARER:
+      secret = editable_text (self->token_row);
+      break;
+    case FD_AUTH_BASIC:
+      credentials->user = editable_text (self->user_row);
+      secret = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+      break;
+    case FD_AUTH_OAUTH2:
+      credentials->token_url = editable_text (self->token_url_row);
+      credentials->client_id = editable_text (self->client_id_row);
+      credentials->scope = editable_text (self->scope_row);
+      secret = editable_text (self->client_secret_row);
+      break;
+    case FD_AUTH_NONE:
+    default:
+      break;
+    }
+
+  /* Empty fields are missing fields */
+  drop_empty (&credentials->user);
+  drop_empty (&credentials->token_url);
+  drop_empty (&credentials->client_id);
+  drop_empty (&credentials->scope);
+  fd_credentials_set_secret (credentials, secret, FD_CREDENTIALS_SOURCE_ENTERED);
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
+  return credentials;
+}
+
+/* What a refusal by the server means for the method in use */
+static const char *
+refusal_text (FdAuthMode mode)
+{
+  switch (mode)
+    {
+    case FD_AUTH_BEARER:
+      return _("The server refused these credentials: check the access token");
+    case FD_AUTH_BASIC:
+      return _("The server refused these credentials: check the user name and the password");
+    case FD_AUTH_OAUTH2:
+      return _("The server refused these credentials: the token endpoint gave a token, but the server does not accept it; check the scope and the client’s permissions");
+    case FD_AUTH_NONE:
+    default:
+      return _("The server refused these credentials: it wants the station to sign in; choose how above");
+    }
+}
+
 static void
 read_capabilities_thread (GTask        *task,
                           gpointer      source_object,
@@ -181,11 +300,31 @@ read_capabilities_thread (GTask        *task,
   g_autoptr(JsonObject) statement = NULL;
   GError *error = NULL;
 
+  /* The token endpoint first, so that its failures are named as its own;
+   * then the address; then whether the server lets these credentials in */
+  if (!fd_fhir_client_authenticate (client, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   statement = fd_fhir_client_read_capabilities (client, cancellable, &error);
   if (statement == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&statement), (GDestroyNotify) json_object_unref);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!fd_fhir_client_check_access (client, cancellable, &error))
+    {
+      if (g_error_matches (error, FD_SYNC_ERROR, FD_SYNC_ERROR_UNAUTHORIZED))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, FD_SYNC_ERROR, FD_SYNC_ERROR_UNAUTHORIZED,
+                               refusal_text (fd_fhir_client_get_auth_mode (client)));
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&statement), (GDestroyNotify) json_object_unref);
 }
 
 /* Callbacks */
@@ -282,7 +421,7 @@ test_connection_activated_cb (GtkWidget  *widget,
 {
   FdPreferencesWindow *self = FD_PREFERENCES_WINDOW (widget);
   g_autofree char *url = editable_text (self->server_row);
-  g_autofree char *token = editable_text (self->token_row);
+  g_autoptr(FdCredentials) credentials = entered_credentials (self);
   g_autoptr(FdFhirClient) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
@@ -302,7 +441,11 @@ test_connection_activated_cb (GtkWidget  *widget,
       finish_test (self, FALSE, error->message);
       return;
     }
-  fd_fhir_client_set_token (client, token);
+  if (!fd_credentials_apply (credentials, client, &error))
+    {
+      finish_test (self, FALSE, error->message);
+      return;
+    }
   fd_fhir_client_set_timeout (client, TEST_TIMEOUT_SECONDS);
 
   g_clear_pointer (&self->last_test_result, g_free);
@@ -315,6 +458,91 @@ test_connection_activated_cb (GtkWidget  *widget,
   g_task_set_source_tag (task, test_connection_activated_cb);
   g_task_set_task_data (task, g_steal_pointer (&client), g_object_unref);
   g_task_run_in_thread (task, read_capabilities_thread);
+}
+
+static void
+auth_mode_changed_cb (FdPreferencesWindow *self)
+{
+  show_mode_rows (self);
+  clear_problem (self->auth_mode_row, self->auth_error_label);
+}
+
+static void
+auth_row_changed_cb (FdPreferencesWindow *self)
+{
+  clear_problem (self->auth_mode_row, self->auth_error_label);
+}
+
+static void
+credentials_stored_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(FdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_credentials_store_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->saving = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.save-credentials", TRUE);
+  if (error != NULL)
+    {
+      g_debug ("The keyring did not take the secret (%s)", g_quark_to_string (error->domain));
+      show_auth_status (self, _("No keyring service runs on this computer, so the secret is not kept: the station "
+                                "uses it until it closes. Set the FRONTDESK_* environment variables to give it at start."));
+    }
+  else
+    {
+      show_auth_status (self, NULL);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (_("Sign-in saved")));
+    }
+
+  /* Either way the station signs in with it from now on */
+  g_signal_emit (self, signals[CREDENTIALS_CHANGED], 0);
+}
+
+static void
+save_credentials_activated_cb (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  FdPreferencesWindow *self = FD_PREFERENCES_WINDOW (widget);
+  g_autoptr(FdCredentials) credentials = entered_credentials (self);
+  g_autofree char *url = editable_text (self->server_row);
+  g_autoptr(GError) error = NULL;
+
+  if (self->saving)
+    return;
+
+  if (!fd_credentials_check (credentials, &error))
+    {
+      show_problem (self->auth_mode_row, self->auth_error_label, error->message);
+      return;
+    }
+  if (credentials->mode != FD_AUTH_NONE && *url == '\0')
+    {
+      show_problem (self->auth_mode_row, self->auth_error_label,
+                    _("Enter the server address first: the secret is kept for that server"));
+      return;
+    }
+  if (self->settings == NULL)
+    {
+      show_problem (self->auth_mode_row, self->auth_error_label, _("Settings cannot be saved on this station"));
+      return;
+    }
+  if (!fd_credentials_save_settings (credentials, self->settings))
+    {
+      show_problem (self->auth_mode_row, self->auth_error_label, _("This setting is locked by the administrator"));
+      return;
+    }
+  clear_problem (self->auth_mode_row, self->auth_error_label);
+
+  /* The keyring may take a moment, or ask to be unlocked: not on this thread */
+  self->saving = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.save-credentials", FALSE);
+  fd_credentials_store_async (credentials, url, self->cancellable, credentials_stored_cb, g_object_ref (self));
 }
 
 /* Object */
@@ -335,11 +563,21 @@ fd_preferences_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (fd_preferences_window_parent_class)->constructed (object);
 
+  show_mode_rows (self);
+
   if (self->settings == NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->unsaved_group), TRUE);
       return;
     }
+
+  /* The method and its fields as saved; the secret comes from whoever opens
+   * the window (fd_preferences_window_set_credentials()) */
+  {
+    g_autoptr(FdCredentials) saved = fd_credentials_from_settings (self->settings);
+
+    fd_preferences_window_set_credentials (self, saved);
+  }
 
   /* The entries follow the settings, but write them only when applied */
   g_settings_bind (self->settings, "server-url", self->server_row, "text", G_SETTINGS_BIND_GET);
@@ -420,11 +658,33 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "preferences.test-connection", NULL,
                                    test_connection_activated_cb);
+  gtk_widget_class_install_action (widget_class, "preferences.save-credentials", NULL,
+                                   save_credentials_activated_cb);
+
+  /**
+   * FdPreferencesWindow::credentials-changed:
+   *
+   * Emitted when the sign-in was saved: the station should sign in with
+   * fd_preferences_window_get_credentials() from now on, even when the
+   * keyring could not keep the secret.
+   */
+  signals[CREDENTIALS_CHANGED] =
+    g_signal_new ("credentials-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/frontdesk/Frontdesk/ui/common/fd-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, unsaved_group);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, server_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, auth_mode_row);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, user_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, password_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, token_url_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, client_id_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, client_secret_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, scope_row);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, auth_status_label);
+  gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, auth_error_label);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, server_error_label);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, test_button);
   gtk_widget_class_bind_template_child (widget_class, FdPreferencesWindow, result_row);
@@ -440,6 +700,8 @@ fd_preferences_window_class_init (FdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, server_row_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, station_row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, station_row_applied_cb);
+  gtk_widget_class_bind_template_callback (widget_class, auth_mode_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, auth_row_changed_cb);
 }
 
 static void
@@ -465,32 +727,51 @@ fd_preferences_window_new (GSettings *settings)
 }
 
 /**
- * fd_preferences_window_get_token:
+ * fd_preferences_window_get_credentials:
  * @self: the window
  *
- * The token is never saved with the settings: whoever opened the window
- * decides what to do with it.
- *
- * Returns: (transfer none): the access token as typed, possibly empty
+ * Returns: (transfer full): the sign-in as typed, secret included, saved or not
  */
-const char *
-fd_preferences_window_get_token (FdPreferencesWindow *self)
+FdCredentials *
+fd_preferences_window_get_credentials (FdPreferencesWindow *self)
 {
   g_return_val_if_fail (FD_IS_PREFERENCES_WINDOW (self), NULL);
-  return gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  return entered_credentials (self);
 }
 
 /**
- * fd_preferences_window_set_token:
+ * fd_preferences_window_set_credentials:
  * @self: the window
- * @token: (nullable): the token the session uses now
+ * @credentials: the sign-in the station uses now, secret included when known
+ *
+ * Fills the authentication fields. Credentials from the environment are
+ * shown with a word that they win over what is saved here.
  */
 void
-fd_preferences_window_set_token (FdPreferencesWindow *self,
-                                 const char          *token)
+fd_preferences_window_set_credentials (FdPreferencesWindow *self,
+                                       const FdCredentials *credentials)
 {
+  const char *secret;
+
   g_return_if_fail (FD_IS_PREFERENCES_WINDOW (self));
-  gtk_editable_set_text (GTK_EDITABLE (self->token_row), token ? token : "");
+  g_return_if_fail (credentials != NULL);
+
+  secret = credentials->secret;
+  adw_combo_row_set_selected (self->auth_mode_row, credentials->mode);
+  set_entry (self->token_row, credentials->mode == FD_AUTH_BEARER ? secret : NULL);
+  set_entry (self->user_row, credentials->user);
+  set_entry (self->password_row, credentials->mode == FD_AUTH_BASIC ? secret : NULL);
+  set_entry (self->token_url_row, credentials->token_url);
+  set_entry (self->client_id_row, credentials->client_id);
+  set_entry (self->client_secret_row, credentials->mode == FD_AUTH_OAUTH2 ? secret : NULL);
+  set_entry (self->scope_row, credentials->scope);
+  show_mode_rows (self);
+  clear_problem (self->auth_mode_row, self->auth_error_label);
+
+  if (credentials->source == FD_CREDENTIALS_SOURCE_ENVIRONMENT)
+    show_auth_status (self, _("The FRONTDESK_* environment variables sign this station in now; they win over what is saved here."));
+  else
+    show_auth_status (self, NULL);
 }
 
 /**
