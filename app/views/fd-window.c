@@ -284,6 +284,16 @@ set_sync_status (FdWindow *self)
           g_string_append_c (detail, '\n');
           g_string_append (detail, last_error);
         }
+      {
+        /* What the server lacks, and what the station does instead */
+        g_auto(GStrv) limits = fd_sync_service_get_server_limits (self->sync_service);
+
+        for (guint i = 0; limits && limits[i] != NULL; i++)
+          {
+            g_string_append_c (detail, '\n');
+            g_string_append (detail, limits[i]);
+          }
+      }
     }
 
   /* The status is the truth about this desk: never cut it short */
