@@ -102,20 +102,6 @@ fd_checkin_encounter_id (const char *appointment_id)
 }
 
 static JsonObject *
-new_reference (const char *type,
-               const char *id,
-               const char *display)
-{
-  JsonObject *reference = json_object_new ();
-  g_autofree char *text = g_strdup_printf ("%s/%s", type, id);
-
-  json_object_set_string_member (reference, "reference", text);
-  if (display != NULL)
-    json_object_set_string_member (reference, "display", display);
-  return reference;
-}
-
-static JsonObject *
 new_extension_string (const char *url,
                       const char *value)
 {
@@ -215,13 +201,13 @@ fd_checkin_new_encounter (JsonObject *appointment,
       const char *location_id = fd_fhir_reference_id (actor, "Location");
 
       if (patient_id != NULL)
-        json_object_set_object_member (encounter, "subject", new_reference ("Patient", patient_id, display));
+        json_object_set_object_member (encounter, "subject", fd_fhir_new_reference ("Patient", patient_id, display));
       else if (practitioner_id != NULL)
         {
           JsonObject *participant = json_object_new ();
 
           json_object_set_object_member (participant, "individual",
-                                         new_reference ("Practitioner", practitioner_id, display));
+                                         fd_fhir_new_reference ("Practitioner", practitioner_id, display));
           json_array_add_object_element (encounter_participants, participant);
         }
       else if (location_id != NULL)
@@ -229,7 +215,7 @@ fd_checkin_new_encounter (JsonObject *appointment,
           JsonObject *location = json_object_new ();
           JsonArray *locations = json_array_new ();
 
-          json_object_set_object_member (location, "location", new_reference ("Location", location_id, display));
+          json_object_set_object_member (location, "location", fd_fhir_new_reference ("Location", location_id, display));
           json_object_set_string_member (location, "status", "active");
           json_array_add_object_element (locations, location);
           json_object_set_array_member (encounter, "location", locations);
@@ -241,7 +227,7 @@ fd_checkin_new_encounter (JsonObject *appointment,
   else
     json_array_unref (encounter_participants);
 
-  json_array_add_object_element (appointments, new_reference ("Appointment", appointment_id, NULL));
+  json_array_add_object_element (appointments, fd_fhir_new_reference ("Appointment", appointment_id, NULL));
   json_object_set_array_member (encounter, "appointment", appointments);
   json_object_set_string_member (period, "start", start);
   json_object_set_object_member (encounter, "period", period);
@@ -540,24 +526,6 @@ fd_encounter_previous_status (JsonObject *encounter)
   return fd_fhir_get_string (fd_fhir_array_object (history, n - 2), "status");
 }
 
-static JsonObject *
-new_concept (const char *system,
-             const char *code,
-             const char *display)
-{
-  JsonObject *concept = json_object_new ();
-  JsonObject *coding = json_object_new ();
-  JsonArray *codings = json_array_new ();
-
-  json_object_set_string_member (coding, "system", system);
-  json_object_set_string_member (coding, "code", code);
-  if (display != NULL)
-    json_object_set_string_member (coding, "display", display);
-  json_array_add_object_element (codings, coding);
-  json_object_set_array_member (concept, "coding", codings);
-  return concept;
-}
-
 /**
  * fd_coverage_new:
  * @input: what the insurance card says
@@ -579,10 +547,10 @@ fd_coverage_new (const FdCoverageInput *input,
   json_object_set_string_member (coverage, "status", "active");
   json_object_set_string_member (coverage, "subscriberId", input->member_id);
   json_object_set_object_member (coverage, "beneficiary",
-                                 new_reference ("Patient", input->patient_id, input->patient_display));
+                                 fd_fhir_new_reference ("Patient", input->patient_id, input->patient_display));
   if (self)
     json_object_set_object_member (coverage, "subscriber",
-                                   new_reference ("Patient", input->patient_id, input->patient_display));
+                                   fd_fhir_new_reference ("Patient", input->patient_id, input->patient_display));
   else if (input->subscriber != NULL && *input->subscriber != '\0')
     {
       JsonObject *subscriber = json_object_new ();
@@ -591,13 +559,13 @@ fd_coverage_new (const FdCoverageInput *input,
       json_object_set_object_member (coverage, "subscriber", subscriber);
     }
   json_object_set_object_member (coverage, "relationship",
-                                 new_concept ("http://terminology.hl7.org/CodeSystem/subscriber-relationship",
+                                 fd_fhir_new_concept ("http://terminology.hl7.org/CodeSystem/subscriber-relationship",
                                               input->relationship, NULL));
   json_object_set_string_member (period, "start", input->start);
   if (input->end != NULL && *input->end != '\0')
     json_object_set_string_member (period, "end", input->end);
   json_object_set_object_member (coverage, "period", period);
-  json_array_add_object_element (payors, new_reference ("Organization", input->payer_id, input->payer_display));
+  json_array_add_object_element (payors, fd_fhir_new_reference ("Organization", input->payer_id, input->payer_display));
   json_object_set_array_member (coverage, "payor", payors);
 
   if (input->group != NULL && *input->group != '\0')
@@ -606,7 +574,7 @@ fd_coverage_new (const FdCoverageInput *input,
       JsonObject *klass = json_object_new ();
 
       json_object_set_object_member (klass, "type",
-                                     new_concept ("http://terminology.hl7.org/CodeSystem/coverage-class", "group", "Group"));
+                                     fd_fhir_new_concept ("http://terminology.hl7.org/CodeSystem/coverage-class", "group", "Group"));
       json_object_set_string_member (klass, "value", input->group);
       json_array_add_object_element (classes, klass);
       json_object_set_array_member (coverage, "class", classes);
@@ -619,7 +587,7 @@ fd_coverage_new (const FdCoverageInput *input,
       FdMoney copay;
 
       json_object_set_object_member (cost, "type",
-                                     new_concept ("http://terminology.hl7.org/CodeSystem/coverage-copay-type",
+                                     fd_fhir_new_concept ("http://terminology.hl7.org/CodeSystem/coverage-copay-type",
                                                   "copay", "Copay Amount"));
       fd_money_init (&copay, input->copay_cents, input->currency ? input->currency : "USD");
       json_object_set_object_member (cost, "valueMoney", fd_fhir_new_money (&copay));

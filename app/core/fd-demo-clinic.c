@@ -3,6 +3,7 @@
 
 #include "fd-checkin.h"
 #include "fd-demo-clinic.h"
+#include "fd-fhir.h"
 #include "fd-forms.h"
 #include "fd-core.h"
 
@@ -572,36 +573,6 @@ new_string_array (const char * const *strings,
 }
 
 static JsonObject *
-new_concept (const char *system,
-             const char *code,
-             const char *display)
-{
-  JsonObject *concept = json_object_new ();
-  JsonObject *coding = json_object_new ();
-
-  json_object_set_string_member (coding, "system", system);
-  json_object_set_string_member (coding, "code", code);
-  if (display != NULL)
-    json_object_set_string_member (coding, "display", display);
-  json_object_set_array_member (concept, "coding", new_array_with (coding));
-  return concept;
-}
-
-static JsonObject *
-new_reference (const char *type,
-               const char *id,
-               const char *display)
-{
-  JsonObject *reference = json_object_new ();
-  g_autofree gchar *target = g_strconcat (type, "/", id, NULL);
-
-  json_object_set_string_member (reference, "reference", target);
-  if (display != NULL)
-    json_object_set_string_member (reference, "display", display);
-  return reference;
-}
-
-static JsonObject *
 new_money (gint64 cents)
 {
   JsonObject *money = json_object_new ();
@@ -677,7 +648,7 @@ new_extension_concept (const char *url,
   JsonObject *extension = json_object_new ();
 
   json_object_set_string_member (extension, "url", url);
-  json_object_set_object_member (extension, "valueCodeableConcept", new_concept (system, code, display));
+  json_object_set_object_member (extension, "valueCodeableConcept", fd_fhir_new_concept (system, code, display));
   return extension;
 }
 
@@ -695,26 +666,26 @@ new_participant (JsonObject *actor)
 static void
 build_shared (Generator *gen)
 {
-  gen->mr_type = seal_object (new_concept (SYSTEM_V2_0203, "MR", "Medical record number"));
-  gen->emergency_relationship = new_array_with (new_concept (SYSTEM_V2_0131, "C", "Emergency Contact"));
+  gen->mr_type = seal_object (fd_fhir_new_concept (SYSTEM_V2_0203, "MR", "Medical record number"));
+  gen->emergency_relationship = new_array_with (fd_fhir_new_concept (SYSTEM_V2_0131, "C", "Emergency Contact"));
   json_array_seal (gen->emergency_relationship);
 
   for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
     {
-      JsonObject *concept = new_concept (SYSTEM_BCP47, languages[i].code, languages[i].name);
+      JsonObject *concept = fd_fhir_new_concept (SYSTEM_BCP47, languages[i].code, languages[i].name);
 
       json_object_set_string_member (concept, "text", languages[i].name);
       gen->language_concepts[i] = seal_object (concept);
     }
 
   for (guint i = 0; i < N_RELATIONSHIPS; i++)
-    gen->relationship_concepts[i] = seal_object (new_concept (SYSTEM_SUBSCRIBER_REL,
+    gen->relationship_concepts[i] = seal_object (fd_fhir_new_concept (SYSTEM_SUBSCRIBER_REL,
                                                               relationships[i].code,
                                                               relationships[i].display));
 
-  gen->group_type = seal_object (new_concept (SYSTEM_COVERAGE_CLASS, "group", "Group"));
-  gen->plan_type = seal_object (new_concept (SYSTEM_COVERAGE_CLASS, "plan", "Plan"));
-  gen->copay_type = seal_object (new_concept (SYSTEM_COPAY_TYPE, "copay", "Copay Amount"));
+  gen->group_type = seal_object (fd_fhir_new_concept (SYSTEM_COVERAGE_CLASS, "group", "Group"));
+  gen->plan_type = seal_object (fd_fhir_new_concept (SYSTEM_COVERAGE_CLASS, "plan", "Plan"));
+  gen->copay_type = seal_object (fd_fhir_new_concept (SYSTEM_COPAY_TYPE, "copay", "Copay Amount"));
   for (guint i = 0; i < G_N_ELEMENTS (copays); i++)
     gen->copay_money[i] = seal_object (new_money ((gint64) copays[i] * 100));
   gen->zero_money = seal_object (new_money (0));
@@ -725,12 +696,12 @@ build_shared (Generator *gen)
                                                             "current", "Current"));
 
   for (guint i = 0; i < N_VISITS; i++)
-    gen->visit_concepts[i] = seal_object (new_concept (SYSTEM_V2_0276, visit_types[i].code,
+    gen->visit_concepts[i] = seal_object (fd_fhir_new_concept (SYSTEM_V2_0276, visit_types[i].code,
                                                        visit_types[i].display));
 
   for (guint i = 0; i < N_CHARGES; i++)
     {
-      JsonObject *concept = new_concept (SYSTEM_CHARGE_CODE, charges[i].code, charges[i].display);
+      JsonObject *concept = fd_fhir_new_concept (SYSTEM_CHARGE_CODE, charges[i].code, charges[i].display);
 
       json_object_set_string_member (concept, "text", charges[i].display);
       gen->charge_concepts[i] = seal_object (concept);
@@ -854,7 +825,7 @@ emit_organizations (Generator  *gen,
 
   json_object_set_boolean_member (clinic, "active", TRUE);
   json_object_set_array_member (clinic, "type",
-                                new_array_with (new_concept (SYSTEM_ORG_TYPE, "prov",
+                                new_array_with (fd_fhir_new_concept (SYSTEM_ORG_TYPE, "prov",
                                                              "Healthcare Provider")));
   json_object_set_string_member (clinic, "name", CLINIC_NAME);
   json_object_set_array_member (clinic, "telecom",
@@ -864,7 +835,7 @@ emit_organizations (Generator  *gen,
                                                              "TX", locations[0].postal_code)));
   if (!emit_resource (gen, clinic, error))
     return FALSE;
-  gen->clinic_reference = seal_object (new_reference ("Organization", gen->clinic_id, CLINIC_NAME));
+  gen->clinic_reference = seal_object (fd_fhir_new_reference ("Organization", gen->clinic_id, CLINIC_NAME));
 
   for (guint i = 0; i < N_PAYERS; i++)
     {
@@ -872,14 +843,14 @@ emit_organizations (Generator  *gen,
 
       json_object_set_boolean_member (payer, "active", TRUE);
       json_object_set_array_member (payer, "type",
-                                    new_array_with (new_concept (SYSTEM_ORG_TYPE, "ins",
+                                    new_array_with (fd_fhir_new_concept (SYSTEM_ORG_TYPE, "ins",
                                                                  "Insurance Company")));
       json_object_set_string_member (payer, "name", payers[i].name);
       json_object_set_array_member (payer, "telecom",
                                     new_array_with (new_telecom ("phone", payers[i].phone, "work")));
       if (!emit_resource (gen, payer, error))
         return FALSE;
-      gen->payor_arrays[i] = new_array_with (new_reference ("Organization", gen->payer_ids[i],
+      gen->payor_arrays[i] = new_array_with (fd_fhir_new_reference ("Organization", gen->payer_ids[i],
                                                             payers[i].name));
       json_array_seal (gen->payor_arrays[i]);
     }
@@ -908,7 +879,7 @@ emit_locations (Generator  *gen,
       if (!emit_resource (gen, location, error))
         return FALSE;
       gen->location_participants[i] =
-        seal_object (new_participant (new_reference ("Location", gen->location_ids[i],
+        seal_object (new_participant (fd_fhir_new_reference ("Location", gen->location_ids[i],
                                                      locations[i].name)));
     }
 
@@ -992,7 +963,7 @@ emit_practitioners (Generator  *gen,
       if (!emit_resource (gen, practitioner, error))
         return FALSE;
       gen->practitioner_participants[i] =
-        seal_object (new_participant (new_reference ("Practitioner", gen->practitioner_ids[i],
+        seal_object (new_participant (fd_fhir_new_reference ("Practitioner", gen->practitioner_ids[i],
                                                      gen->practitioner_names[i])));
     }
 
@@ -1032,9 +1003,9 @@ emit_schedules (Generator  *gen,
 
       schedule = new_resource (gen, "Schedule", id);
       json_object_set_boolean_member (schedule, "active", TRUE);
-      json_array_add_object_element (actors, new_reference ("Practitioner", gen->practitioner_ids[i],
+      json_array_add_object_element (actors, fd_fhir_new_reference ("Practitioner", gen->practitioner_ids[i],
                                                             gen->practitioner_names[i]));
-      json_array_add_object_element (actors, new_reference ("Location", gen->location_ids[site],
+      json_array_add_object_element (actors, fd_fhir_new_reference ("Location", gen->location_ids[site],
                                                             locations[site].name));
       json_object_set_array_member (schedule, "actor", actors);
 
@@ -1412,7 +1383,7 @@ emit_coverage (Generator  *gen,
   json_object_set_string_member (coverage, "status", "active");
   json_object_set_string_member (coverage, "subscriberId", subscriber_id);
   json_object_set_object_member (coverage, "beneficiary",
-                                 new_reference ("Patient", info->id, info->display));
+                                 fd_fhir_new_reference ("Patient", info->id, info->display));
   json_object_set_object_member (coverage, "relationship",
                                  json_object_ref (gen->relationship_concepts[relationship]));
   period = json_object_new ();
@@ -1504,11 +1475,11 @@ emit_invoice (Generator   *gen,
   json_object_set_string_member (meta, "lastUpdated", gen->last_updated);
   json_object_set_object_member (invoice, "meta", meta);
   json_object_set_string_member (invoice, "status", "issued");
-  json_object_set_object_member (invoice, "subject", new_reference ("Patient", info->id, info->display));
-  json_object_set_object_member (invoice, "recipient", new_reference ("Patient", info->id, info->display));
+  json_object_set_object_member (invoice, "subject", fd_fhir_new_reference ("Patient", info->id, info->display));
+  json_object_set_object_member (invoice, "recipient", fd_fhir_new_reference ("Patient", info->id, info->display));
   json_object_set_string_member (invoice, "date", date_text);
   json_object_set_object_member (invoice, "issuer", json_object_ref (gen->clinic_reference));
-  json_object_set_object_member (invoice, "account", new_reference ("Account", account_id, NULL));
+  json_object_set_object_member (invoice, "account", fd_fhir_new_reference ("Account", account_id, NULL));
 
   json_object_set_int_member (line, "sequence", 1);
   json_object_set_object_member (line, "chargeItemCodeableConcept",
@@ -1592,19 +1563,19 @@ emit_account (Generator  *gen,
   json_object_set_string_member (account, "status", "active");
   json_object_set_string_member (account, "name", "Patient account");
   json_object_set_array_member (account, "subject",
-                                new_array_with (new_reference ("Patient", info->id, info->display)));
+                                new_array_with (fd_fhir_new_reference ("Patient", info->id, info->display)));
   if (info->coverage_id[0] != '\0')
     {
       JsonObject *coverage = json_object_new ();
 
       json_object_set_object_member (coverage, "coverage",
-                                     new_reference ("Coverage", info->coverage_id, NULL));
+                                     fd_fhir_new_reference ("Coverage", info->coverage_id, NULL));
       json_object_set_int_member (coverage, "priority", 1);
       json_object_set_array_member (account, "coverage", new_array_with (coverage));
     }
   json_object_set_object_member (account, "owner", json_object_ref (gen->clinic_reference));
   json_object_set_object_member (guarantor, "party",
-                                 new_reference ("Patient", info->id, info->display));
+                                 fd_fhir_new_reference ("Patient", info->id, info->display));
   json_object_set_array_member (account, "guarantor", new_array_with (guarantor));
 
   if (!emit_resource (gen, account, error))
@@ -1885,7 +1856,7 @@ emit_appointment (Generator    *gen,
 
   participants = json_array_new ();
   json_array_add_object_element (participants,
-                                 new_participant (new_reference ("Patient", patient->id,
+                                 new_participant (fd_fhir_new_reference ("Patient", patient->id,
                                                                  patient->display)));
   json_array_add_object_element (participants,
                                  json_object_ref (gen->practitioner_participants[practitioner]));

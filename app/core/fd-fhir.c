@@ -640,3 +640,51 @@ fd_fhir_new_money (const FdMoney *money)
   json_object_set_string_member (object, "currency", money->currency);
   return object;
 }
+
+/**
+ * fd_fhir_new_reference:
+ * @type: the resource type
+ * @id: the resource id
+ * @display: (nullable): its name for people
+ *
+ * Returns: (transfer full): a Reference to `type/id`
+ */
+JsonObject *
+fd_fhir_new_reference (const char *type,
+                       const char *id,
+                       const char *display)
+{
+  JsonObject *reference = json_object_new ();
+  g_autofree char *target = g_strconcat (type, "/", id, NULL);
+
+  json_object_set_string_member (reference, "reference", target);
+  if (display != NULL && *display != '\0')
+    json_object_set_string_member (reference, "display", display);
+  return reference;
+}
+
+/**
+ * fd_fhir_new_concept:
+ * @system: the code system
+ * @code: the code
+ * @display: (nullable): the code's name
+ *
+ * Returns: (transfer full): a CodeableConcept with one coding
+ */
+JsonObject *
+fd_fhir_new_concept (const char *system,
+                     const char *code,
+                     const char *display)
+{
+  JsonObject *concept = json_object_new ();
+  JsonObject *coding = json_object_new ();
+  JsonArray *codings = json_array_new ();
+
+  json_object_set_string_member (coding, "system", system);
+  json_object_set_string_member (coding, "code", code);
+  if (display != NULL)
+    json_object_set_string_member (coding, "display", display);
+  json_array_add_object_element (codings, coding);
+  json_object_set_array_member (concept, "coding", codings);
+  return concept;
+}

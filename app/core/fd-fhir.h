@@ -42,6 +42,12 @@ const char *fd_fhir_patient_language  (JsonObject   *patient);
 gboolean    fd_fhir_money             (JsonObject   *money,
                                        FdMoney      *out);
 JsonObject *fd_fhir_new_money         (const FdMoney *money);
+JsonObject *fd_fhir_new_reference     (const char   *type,
+                                       const char   *id,
+                                       const char   *display);
+JsonObject *fd_fhir_new_concept       (const char   *system,
+                                       const char   *code,
+                                       const char   *display);
 gboolean    fd_fhir_coverage_copay    (JsonObject   *coverage,
                                        FdMoney      *out);
 gboolean    fd_fhir_account_balance   (JsonObject   *account,

@@ -142,23 +142,6 @@ fd_desk_form_recorded_at (JsonObject *resource)
 }
 
 static JsonObject *
-new_concept (const char *system,
-             const char *code,
-             const char *display)
-{
-  JsonObject *concept = json_object_new ();
-  JsonObject *coding = json_object_new ();
-  JsonArray *codings = json_array_new ();
-
-  json_object_set_string_member (coding, "system", system);
-  json_object_set_string_member (coding, "code", code);
-  json_object_set_string_member (coding, "display", display);
-  json_array_add_object_element (codings, coding);
-  json_object_set_array_member (concept, "coding", codings);
-  return concept;
-}
-
-static JsonObject *
 new_patient_reference (const char *patient_id,
                        const char *patient_display)
 {
@@ -212,10 +195,10 @@ fd_desk_form_new_received (const FdDeskForm *form,
 
       json_object_set_string_member (resource, "status", "active");
       json_object_set_object_member (resource, "scope",
-                                     new_concept (CONSENT_SCOPE, privacy ? "patient-privacy" : "treatment",
+                                     fd_fhir_new_concept (CONSENT_SCOPE, privacy ? "patient-privacy" : "treatment",
                                                   privacy ? "Privacy Consent" : "Treatment"));
       json_array_add_object_element (categories,
-                                     new_concept (LOINC,
+                                     fd_fhir_new_concept (LOINC,
                                                   privacy ? LOINC_PRIVACY_ACKNOWLEDGMENT : LOINC_CONSENT_DOCUMENT,
                                                   privacy ? "Privacy policy acknowledgment Document"
                                                           : "Consent Document"));
@@ -225,7 +208,7 @@ fd_desk_form_new_received (const FdDeskForm *form,
       json_object_set_string_member (attachment, "title", "Signed paper form received at the front desk");
       json_object_set_string_member (attachment, "creation", time);
       json_object_set_object_member (resource, "sourceAttachment", attachment);
-      json_object_set_object_member (resource, "policyRule", new_concept (ACT_CODE, "OPTIN", "opt-in"));
+      json_object_set_object_member (resource, "policyRule", fd_fhir_new_concept (ACT_CODE, "OPTIN", "opt-in"));
 
       /* A yearly consent says so itself, for every system that reads it */
       if (form->valid_months > 0)

@@ -1392,20 +1392,6 @@ fd_store_find_duplicates (FdStore     *self,
 }
 
 static JsonObject *
-new_reference (const char *type,
-               const char *id,
-               const char *display)
-{
-  JsonObject *reference = json_object_new ();
-  g_autofree char *text = g_strdup_printf ("%s/%s", type, id);
-
-  json_object_set_string_member (reference, "reference", text);
-  if (display != NULL && *display != '\0')
-    json_object_set_string_member (reference, "display", display);
-  return reference;
-}
-
-static JsonObject *
 new_participant (JsonObject *actor)
 {
   JsonObject *participant = json_object_new ();
@@ -1491,7 +1477,7 @@ new_walkin_appointment (FdStore        *self,
   json_object_set_string_member (appointment, "created", created);
 
   json_array_add_object_element (participants,
-                                 new_participant (new_reference ("Patient", patient_id, patient_display)));
+                                 new_participant (fd_fhir_new_reference ("Patient", patient_id, patient_display)));
   practitioner = fd_store_get (self, "Practitioner", walkin->practitioner_id, NULL);
   if (practitioner != NULL)
     {
@@ -1499,13 +1485,13 @@ new_walkin_appointment (FdStore        *self,
         fd_fhir_human_name_display (fd_fhir_array_object (fd_fhir_get_array (practitioner, "name"), 0), FALSE);
 
       json_array_add_object_element (participants,
-                                     new_participant (new_reference ("Practitioner", walkin->practitioner_id, name)));
+                                     new_participant (fd_fhir_new_reference ("Practitioner", walkin->practitioner_id, name)));
     }
   if (walkin->location_id != NULL)
     location = fd_store_get (self, "Location", walkin->location_id, NULL);
   if (location != NULL)
     json_array_add_object_element (participants,
-                                   new_participant (new_reference ("Location", walkin->location_id,
+                                   new_participant (fd_fhir_new_reference ("Location", walkin->location_id,
                                                                    fd_fhir_get_string (location, "name"))));
   json_object_set_array_member (appointment, "participant", participants);
   return appointment;

@@ -85,17 +85,6 @@ new_money (gint64      cents,
 }
 
 static JsonObject *
-new_reference (const char *type,
-               const char *id)
-{
-  JsonObject *reference = json_object_new ();
-  g_autofree char *target = g_strconcat (type, "/", id, NULL);
-
-  json_object_set_string_member (reference, "reference", target);
-  return reference;
-}
-
-static JsonObject *
 new_coding_concept (const char *system,
                     const char *code,
                     const char *system2,
@@ -1696,7 +1685,7 @@ build_payment_reconciliation (FdStore      *store,
     json_object_set_string_member (pr, "disposition", spec->reason);
 
   add_object_extension (issuer_ext, URL_ALTERNATE_REF, "valueReference",
-                        new_reference ("Patient", spec->patient_id));
+                        fd_fhir_new_reference ("Patient", spec->patient_id, NULL));
   json_object_set_array_member (issuer, "extension", issuer_ext);
   if (spec->payer != NULL && *spec->payer != '\0')
     json_object_set_string_member (issuer, "display", spec->payer);
@@ -1721,10 +1710,10 @@ build_payment_reconciliation (FdStore      *store,
         payment_type = "adjustment";
       if (piece->invoice_id != NULL)
         add_object_extension (detail_ext, URL_ALLOC_TARGET, "valueReference",
-                              new_reference ("Invoice", piece->invoice_id));
+                              fd_fhir_new_reference ("Invoice", piece->invoice_id, NULL));
       if (spec->account_id != NULL)
         add_object_extension (detail_ext, URL_ALLOC_ACCOUNT, "valueReference",
-                              new_reference ("Account", spec->account_id));
+                              fd_fhir_new_reference ("Account", spec->account_id, NULL));
       if (json_array_get_length (detail_ext) > 0)
         json_object_set_array_member (detail, "extension", detail_ext);
       else
@@ -1738,7 +1727,7 @@ build_payment_reconciliation (FdStore      *store,
                                      new_coding_concept (SYSTEM_PAYMENT_TYPE, payment_type,
                                                          SYSTEM_ALLOCATION, target_codes[piece->target]));
       if (piece->appointment_id != NULL)
-        json_object_set_object_member (detail, "request", new_reference ("Appointment", piece->appointment_id));
+        json_object_set_object_member (detail, "request", fd_fhir_new_reference ("Appointment", piece->appointment_id, NULL));
       json_object_set_string_member (detail, "date", day);
       json_object_set_object_member (detail, "amount", new_money (piece->cents, spec->currency));
       json_array_add_object_element (details, detail);
