@@ -187,6 +187,10 @@ start_sync (FdApplication *self)
 
   self->sync_service = fd_sync_service_new (self->store, client);
   fd_sync_service_set_interval (self->sync_service, interval);
+  if (settings != NULL)
+    fd_sync_service_set_window (self->sync_service,
+                                g_settings_get_uint (settings, "sync-days-back"),
+                                g_settings_get_uint (settings, "sync-days-ahead"));
 }
 
 static int
