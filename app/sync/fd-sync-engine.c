@@ -269,6 +269,7 @@ pull_search (Pull        *pull,
   g_autofree char *previous_watermark = NULL;
   g_autofree char *previous_page = NULL;
   guint skip = 0;
+  guint entries_seen = 0;
 
   while (url != NULL)
     {
@@ -301,6 +302,7 @@ pull_search (Pull        *pull,
       if (pull->progress != NULL)
         pull->progress (type, stats->pulled, pull->user_data);
 
+      entries_seen += n_entries;
       next = next_link (bundle);
       g_free (url);
       url = g_strdup (next);
@@ -339,8 +341,7 @@ pull_search (Pull        *pull,
             break;
           g_free (previous_page);
           previous_page = g_steal_pointer (&page);
-          skip += n_entries;
-          url = g_strdup_printf ("%s&_offset=%u", base, skip);
+          url = g_strdup_printf ("%s&_offset=%u", base, entries_seen);
         }
     }
 
@@ -653,6 +654,7 @@ pull_patient_type (Pull        *pull,
                    GPtrArray   *wanted,
                    GHashTable  *wanted_set,
                    GPtrArray   *entering,
+                   gboolean     whole,
                    GError     **error)
 {
   FdSyncEngine *self = pull->self;
@@ -687,11 +689,14 @@ pull_patient_type (Pull        *pull,
     }
 
   g_clear_pointer (&pull->newest, g_free);
-  if (!pull_patients_records (pull, t, targets, &unsupported, error))
+  if (whole)
+    unsupported = TRUE;
+  else if (!pull_patients_records (pull, t, targets, &unsupported, error))
     return FALSE;
 
-  /* A server that cannot search the type by patient: every record of the
-   * type, keeping the wanted patients' ones */
+  /* A server that cannot search the type by patient, or newcomers so many
+   * that reading the type whole is cheaper: every record of the type,
+   * keeping the wanted patients' ones */
   if (unsupported && !pull_search (pull, type, type, FALSE, want_listed, wanted_set, error))
     return FALSE;
 
@@ -704,6 +709,37 @@ pull_patient_type (Pull        *pull,
   return TRUE;
 }
 
+/* Whether the newcomers are a good part of the clinic's patients, as on
+ * the first pull of a small clinic: a search naming a hundred patients
+ * costs a server about as much as reading a thousand records in pages, so
+ * then the types are read whole and filtered here */
+static gboolean
+many_newcomers (Pull       *pull,
+                GPtrArray  *entering,
+                GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) bundle = NULL;
+  JsonNode *total;
+
+  if (entering->len <= 2 * pull->self->batch_size)
+    return FALSE;
+  bundle = fd_fhir_client_get (pull->self->client, "Patient?_summary=count", pull->cancellable, &local_error);
+  if (bundle == NULL)
+    {
+      /* A server that cannot count: by batches */
+      if (!g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_REJECTED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  total = json_object_get_member (bundle, "total");
+  if (total == NULL || json_node_get_value_type (total) != G_TYPE_INT64)
+    return FALSE;
+  g_debug ("%u patients entering the working set of a clinic of %" G_GINT64_FORMAT,
+           entering->len, json_node_get_int (total));
+  return (gint64) entering->len * 4 >= json_node_get_int (total);
+}
+
 static gboolean
 pull_working_set (Pull     *pull,
                   GError  **error)
@@ -714,6 +750,7 @@ pull_working_set (Pull     *pull,
   g_autoptr(GHashTable) wanted_set = g_hash_table_new (g_str_hash, g_str_equal);
   GDate first, last;
   guint left = 0;
+  gboolean whole;
 
   fd_sync_engine_get_window (self, &first, &last);
   wanted = fd_store_working_set_wanted (self->store, &first, &last, error);
@@ -729,8 +766,12 @@ pull_working_set (Pull     *pull,
   pull->stats->left = left;
   g_debug ("Working set: %u patients, %u entering, %u left", wanted->len, entering->len, left);
 
+  whole = many_newcomers (pull, entering, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+
   for (guint t = 0; t < G_N_ELEMENTS (patient_types); t++)
-    if (!pull_patient_type (pull, t, wanted, wanted_set, entering, error))
+    if (!pull_patient_type (pull, t, wanted, wanted_set, entering, whole, error))
       return FALSE;
 
   return fd_store_working_set_add (self->store, entering, error);
