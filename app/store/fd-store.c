@@ -57,6 +57,7 @@ static const struct {
   { 2, "002-outbox-conflicts.sql" },
   { 3, "003-checkin.sql" },
   { 4, "004-ledger.sql" },
+  { 5, "005-working-set.sql" },
 };
 
 #define SEARCH_MAX_QUERY 256

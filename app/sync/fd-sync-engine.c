@@ -6,7 +6,9 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "fd-dates.h"
 #include "fd-fhir.h"
+#include "fd-store-workset.h"
 #include "fd-sync-engine.h"
 
 /* Downloads the clinic's records into the local store. */
@@ -18,6 +20,10 @@ struct _FdSyncEngine
   FdFhirClient *client;
   guint         page_size;
   gboolean      use_batch;
+  guint         batch_size;
+  guint         days_back;
+  guint         days_ahead;
+  GDate         today;      /* invalid: the clock's */
 };
 
 G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
@@ -25,7 +31,13 @@ G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
 /* Records sent in one batch request */
 #define PUSH_BATCH 100
 
-/* Referenced resources come before the ones that point at them */
+/* The working set's appointment window, unless told otherwise */
+#define DEFAULT_DAYS_BACK 7
+#define DEFAULT_DAYS_AHEAD 30
+#define MAX_WINDOW_DAYS 3660
+
+/* Referenced resources come before the ones that point at them: the order
+ * of a push */
 static const char * const pull_types[] = {
   "Organization", "Location", "Practitioner", "Schedule",
   "Patient", "Coverage", "CoverageEligibilityRequest", "CoverageEligibilityResponse",
@@ -34,6 +46,22 @@ static const char * const pull_types[] = {
 };
 
 /* Helpers */
+
+typedef gboolean (*WantFunc) (FdSyncEngine *self,
+                              const char   *type,
+                              JsonObject   *resource,
+                              gpointer      data);
+
+/* One search, page after page */
+typedef struct
+{
+  FdSyncEngine       *self;
+  FdSyncProgressFunc  progress;
+  gpointer            user_data;
+  FdSyncStats        *stats;
+  GCancellable       *cancellable;
+  char               *newest;   /* the latest lastUpdated any page carried */
+} Pull;
 
 static const char *
 next_link (JsonObject *bundle)
@@ -52,36 +80,93 @@ next_link (JsonObject *bundle)
 }
 
 static char *
-first_page (FdSyncEngine *self,
-            const char   *type)
+watermark_key (const char *type)
 {
-  g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
-  g_autofree char *watermark = fd_store_get_meta (self->store, key);
+  return g_strdup_printf ("pull.watermark.%s", type);
+}
+
+/* @query is "Type" or "Type?param=value…"; with @incremental only what
+ * changed since the type's watermark */
+static char *
+first_page (FdSyncEngine *self,
+            const char   *type,
+            const char   *query,
+            gboolean      incremental)
+{
+  g_autofree char *key = watermark_key (type);
+  g_autofree char *watermark = incremental ? fd_store_get_meta (self->store, key) : NULL;
+  const char *joiner = strchr (query, '?') != NULL ? "&" : "?";
 
   if (watermark == NULL)
-    return g_strdup_printf ("%s?_count=%u&_sort=_lastUpdated", type, self->page_size);
+    return g_strdup_printf ("%s%s_count=%u&_sort=_lastUpdated", query, joiner, self->page_size);
 
   /* Several resources can share one lastUpdated: "ge", and skip what is known */
   {
     g_autofree char *escaped = g_uri_escape_string (watermark, NULL, FALSE);
-    return g_strdup_printf ("%s?_count=%u&_sort=_lastUpdated&_lastUpdated=ge%s",
-                            type, self->page_size, escaped);
+    return g_strdup_printf ("%s%s_count=%u&_sort=_lastUpdated&_lastUpdated=ge%s",
+                            query, joiner, self->page_size, escaped);
   }
 }
 
-/* Applies one page in one transaction, with its watermark */
+/* The Patient id a reference names, relative or absolute */
+static const char *
+patient_id_of_reference (JsonObject *reference)
+{
+  const char *text = fd_fhir_get_string (reference, "reference");
+  const char *found;
+
+  if (text == NULL || (found = g_strrstr (text, "Patient/")) == NULL)
+    return NULL;
+  if (found != text && found[-1] != '/')
+    return NULL;
+  found += strlen ("Patient/");
+  return *found != '\0' && strchr (found, '/') == NULL ? found : NULL;
+}
+
+/* Whether the element @name of @resource (a reference or a list of them)
+ * names a patient that @is_wanted accepts */
+static gboolean
+names_patient (JsonObject  *resource,
+               const char  *name,
+               gboolean   (*is_wanted) (FdSyncEngine *, const char *, gpointer),
+               FdSyncEngine *self,
+               gpointer     data)
+{
+  JsonNode *node = json_object_get_member (resource, name);
+
+  if (node == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return is_wanted (self, patient_id_of_reference (json_node_get_object (node)), data);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (is_wanted (self, patient_id_of_reference (fd_fhir_array_object (array, i)), data))
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* Applies one page in one transaction, with its watermark when
+ * @incremental. A record @want refuses is skipped unless it is cached. */
 static gboolean
 apply_page (FdSyncEngine  *self,
             const char    *type,
             JsonObject    *bundle,
-            FdSyncStats   *stats,
+            gboolean       incremental,
+            WantFunc       want,
+            gpointer       want_data,
+            Pull          *pull,
             guint         *n_entries,
             guint         *n_at_watermark,
             GError       **error)
 {
-  g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
-  g_autofree char *watermark = fd_store_get_meta (self->store, key);
+  g_autofree char *key = watermark_key (type);
+  g_autofree char *watermark = incremental ? fd_store_get_meta (self->store, key) : NULL;
   JsonArray *entries = fd_fhir_get_array (bundle, "entry");
+  FdSyncStats *stats = pull->stats;
 
   *n_entries = 0;
   *n_at_watermark = 0;
@@ -113,19 +198,31 @@ apply_page (FdSyncEngine  *self,
         }
 
       (*n_entries)++;
-      if (updated != NULL && g_strcmp0 (updated, watermark) > 0)
+      if (updated != NULL && g_strcmp0 (updated, pull->newest) > 0)
+        {
+          g_free (pull->newest);
+          pull->newest = g_strdup (updated);
+        }
+      if (incremental && updated != NULL && g_strcmp0 (updated, watermark) > 0)
         {
           g_free (watermark);
           watermark = g_strdup (updated);
           *n_at_watermark = 0;
         }
-      if (updated != NULL && g_strcmp0 (updated, watermark) == 0)
+      if (incremental && updated != NULL && g_strcmp0 (updated, watermark) == 0)
         (*n_at_watermark)++;
 
       known = fd_store_get_version (self->store, type, id);
       if (known != NULL && version != NULL && g_str_equal (known, version))
         {
           stats->unchanged++;
+          continue;
+        }
+
+      /* Outside the working set, and not cached: not this station's business */
+      if (known == NULL && want != NULL && !want (self, type, resource, want_data))
+        {
+          stats->skipped++;
           continue;
         }
 
@@ -152,6 +249,533 @@ apply_page (FdSyncEngine  *self,
 
   stats->pages++;
   return fd_store_commit (self->store, error);
+}
+
+/* Downloads every page of one search. With @incremental, the search asks
+ * only for what changed since the type's watermark and moves it page by
+ * page; otherwise it leaves the watermark alone. */
+static gboolean
+pull_search (Pull        *pull,
+             const char  *type,
+             const char  *query,
+             gboolean     incremental,
+             WantFunc     want,
+             gpointer     want_data,
+             GError     **error)
+{
+  FdSyncEngine *self = pull->self;
+  FdSyncStats *stats = pull->stats;
+  g_autofree char *url = first_page (self, type, query, incremental);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *previous_watermark = NULL;
+  g_autofree char *previous_page = NULL;
+  guint skip = 0;
+  guint entries_seen = 0;
+
+  while (url != NULL)
+    {
+      g_autoptr(JsonObject) bundle = NULL;
+      guint n_entries, n_at_watermark;
+      guint pulled_before_page = stats->pulled;
+      const char *next;
+
+      /* A server whose links go round in circles must not keep us forever */
+      if (!g_hash_table_add (seen, g_strdup (url)))
+        {
+          g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                       _("The server’s pages of %s records go round in a circle"), type);
+          return FALSE;
+        }
+
+      bundle = fd_fhir_client_get (self->client, url, pull->cancellable, error);
+      if (bundle == NULL)
+        return FALSE;
+      if (g_strcmp0 (fd_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
+        {
+          g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                       _("The server answered a search for %s records with something else"), type);
+          return FALSE;
+        }
+
+      if (!apply_page (self, type, bundle, incremental, want, want_data, pull,
+                       &n_entries, &n_at_watermark, error))
+        return FALSE;
+      if (pull->progress != NULL)
+        pull->progress (type, stats->pulled, pull->user_data);
+
+      entries_seen += n_entries;
+      next = next_link (bundle);
+      g_free (url);
+      url = g_strdup (next);
+      if (url != NULL || n_entries < self->page_size)
+        continue;
+
+      /* A server without paging links: page ourselves */
+      if (incremental)
+        {
+          /* Ask again from the new watermark, past the resources already
+           * seen at that very instant, unless that brought nothing new: a
+           * server that ignores _offset would otherwise send the same page
+           * for ever */
+          g_autofree char *key = watermark_key (type);
+          g_autofree char *watermark = fd_store_get_meta (self->store, key);
+          g_autofree char *base = first_page (self, type, query, TRUE);
+
+          if (g_strcmp0 (watermark, previous_watermark) == 0 && stats->pulled == pulled_before_page)
+            break;
+
+          skip = g_strcmp0 (watermark, previous_watermark) == 0 ? skip + n_at_watermark : n_at_watermark;
+          g_free (previous_watermark);
+          previous_watermark = g_steal_pointer (&watermark);
+          url = skip > 0 ? g_strdup_printf ("%s&_offset=%u", base, skip) : g_steal_pointer (&base);
+        }
+      else
+        {
+          /* The same page again means the server ignores _offset */
+          JsonArray *entries = fd_fhir_get_array (bundle, "entry");
+          JsonObject *first = fd_fhir_get_object (fd_fhir_array_object (entries, 0), "resource");
+          g_autofree char *base = first_page (self, type, query, FALSE);
+          g_autofree char *page = g_strdup_printf ("%s/%s", fd_fhir_get_string (first, "id"),
+                                                   fd_fhir_get_string (fd_fhir_get_object (first, "meta"), "versionId"));
+
+          if (g_strcmp0 (page, previous_page) == 0)
+            break;
+          g_free (previous_page);
+          previous_page = g_steal_pointer (&page);
+          url = g_strdup_printf ("%s&_offset=%u", base, entries_seen);
+        }
+    }
+
+  return TRUE;
+}
+
+/* The working set */
+
+/* Whole: few records that every desk needs */
+static const char * const reference_types[] = {
+  "Organization", "Location", "Practitioner", "Schedule",
+};
+
+/* Per patient: the search parameter and the element that name the patient */
+static const struct {
+  const char *type;
+  const char *param;
+  const char *element;
+} patient_types[] = {
+  { "Patient", "_id", NULL },
+  { "Coverage", "beneficiary", "beneficiary" },
+  { "CoverageEligibilityRequest", "patient", "patient" },
+  { "CoverageEligibilityResponse", "patient", "patient" },
+  { "Account", "subject", "subject" },
+  { "Encounter", "subject", "subject" },
+  { "QuestionnaireResponse", "subject", "subject" },
+  { "Consent", "patient", "patient" },
+  { "Invoice", "subject", "subject" },
+};
+
+/* R4 gives PaymentReconciliation no search parameter for the patient: it
+ * comes whole, as reference data does */
+static const char * const whole_types[] = {
+  "PaymentReconciliation",
+};
+
+static const char *
+patient_element (const char *type)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (patient_types); i++)
+    if (g_str_equal (type, patient_types[i].type))
+      return patient_types[i].element;
+  return NULL;
+}
+
+static gboolean
+is_followed_cb (FdSyncEngine *self,
+                const char   *patient_id,
+                gpointer      data)
+{
+  return fd_store_working_set_contains (self->store, patient_id);
+}
+
+static gboolean
+is_listed_cb (FdSyncEngine *self,
+              const char   *patient_id,
+              gpointer      data)
+{
+  return patient_id != NULL && g_hash_table_contains (data, patient_id);
+}
+
+/* A change of a patient's record: wanted when the patient is followed */
+static gboolean
+want_followed (FdSyncEngine *self,
+               const char   *type,
+               JsonObject   *resource,
+               gpointer      data)
+{
+  if (g_str_equal (type, "Patient"))
+    return is_followed_cb (self, fd_fhir_get_string (resource, "id"), NULL);
+  return names_patient (resource, patient_element (type), is_followed_cb, self, NULL);
+}
+
+/* A record of one of the patients in @data (a set of ids) */
+static gboolean
+want_listed (FdSyncEngine *self,
+             const char   *type,
+             JsonObject   *resource,
+             gpointer      data)
+{
+  if (g_str_equal (type, "Patient"))
+    return is_listed_cb (self, fd_fhir_get_string (resource, "id"), data);
+  return names_patient (resource, patient_element (type), is_listed_cb, self, data);
+}
+
+/* An appointment in the window (or without a time, of a followed patient) */
+static gboolean
+want_appointment (FdSyncEngine *self,
+                  const char   *type,
+                  JsonObject   *resource,
+                  gpointer      data)
+{
+  const char *start = fd_fhir_get_string (resource, "start");
+  g_autoptr(GDateTime) when = NULL;
+  GDate first, last, day;
+
+  if (start == NULL)
+    {
+      JsonArray *participants = fd_fhir_get_array (resource, "participant");
+
+      for (guint i = 0; participants && i < json_array_get_length (participants); i++)
+        if (names_patient (fd_fhir_array_object (participants, i), "actor", is_followed_cb, self, NULL))
+          return TRUE;
+      return FALSE;
+    }
+
+  when = fd_date_time_parse (start, fd_store_get_time_zone (self->store));
+  if (when == NULL)
+    return FALSE;
+  fd_date_from_date_time (&day, when);
+  fd_sync_engine_get_window (self, &first, &last);
+  return g_date_compare (&day, &first) >= 0 && g_date_compare (&day, &last) <= 0;
+}
+
+/* The newest lastUpdated of @type on the server, as the watermark to keep
+ * after a first fetch; %NULL with no error when the server has none or
+ * cannot sort that way */
+static char *
+newest_on_server (Pull        *pull,
+                  const char  *type,
+                  GError     **error)
+{
+  g_autofree char *path = g_strdup_printf ("%s?_count=1&_sort=-_lastUpdated", type);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) bundle = fd_fhir_client_get (pull->self->client, path, pull->cancellable, &local_error);
+  JsonObject *resource;
+
+  if (bundle == NULL)
+    {
+      if (g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_REJECTED))
+        return NULL;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  resource = fd_fhir_get_object (fd_fhir_array_object (fd_fhir_get_array (bundle, "entry"), 0), "resource");
+  if (g_strcmp0 (fd_fhir_get_string (resource, "resourceType"), type) != 0)
+    return NULL;
+  return g_strdup (fd_fhir_get_string (fd_fhir_get_object (resource, "meta"), "lastUpdated"));
+}
+
+/* After a first fetch: changes from @newest on come with the next pull */
+static gboolean
+settle_watermark (FdSyncEngine  *self,
+                  const char    *type,
+                  const char    *newest,
+                  GError       **error)
+{
+  g_autofree char *key = watermark_key (type);
+  g_autofree char *watermark = fd_store_get_meta (self->store, key);
+
+  if (newest == NULL || g_strcmp0 (watermark, newest) >= 0)
+    return TRUE;
+  return fd_store_set_meta (self->store, key, newest, error);
+}
+
+static char *
+window_instant (FdSyncEngine *self,
+                const GDate  *day,
+                gboolean      end)
+{
+  g_autoptr(GDateTime) local = g_date_time_new (fd_store_get_time_zone (self->store),
+                                                g_date_get_year (day), g_date_get_month (day),
+                                                g_date_get_day (day),
+                                                end ? 23 : 0, end ? 59 : 0, end ? 59 : 0);
+  g_autofree char *text = g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+
+  return g_uri_escape_string (text, NULL, FALSE);
+}
+
+/* Every appointment from @first to @last, whatever the watermark */
+static gboolean
+pull_appointment_days (Pull         *pull,
+                       const GDate  *first,
+                       const GDate  *last,
+                       GError      **error)
+{
+  g_autofree char *from = window_instant (pull->self, first, FALSE);
+  g_autofree char *to = window_instant (pull->self, last, TRUE);
+  g_autofree char *query = g_strdup_printf ("Appointment?date=ge%s&date=le%s", from, to);
+
+  return pull_search (pull, "Appointment", query, FALSE, NULL, NULL, error);
+}
+
+static gboolean
+read_day (FdSyncEngine *self,
+          const char   *key,
+          GDate        *out)
+{
+  g_autofree char *text = fd_store_get_meta (self->store, key);
+
+  return text != NULL && fd_date_parse_iso (text, out);
+}
+
+/* The appointments of the window: the days not covered before whole, then
+ * only what changed; an appointment moved out of the window still arrives,
+ * because it is cached */
+static gboolean
+pull_appointments (Pull     *pull,
+                   GError  **error)
+{
+  FdSyncEngine *self = pull->self;
+  g_autofree char *key = watermark_key ("Appointment");
+  g_autofree char *watermark = fd_store_get_meta (self->store, key);
+  g_autofree char *newest = NULL;
+  g_autofree char *first_text = NULL;
+  g_autofree char *last_text = NULL;
+  GDate first, last, old_first, old_last;
+
+  fd_sync_engine_get_window (self, &first, &last);
+
+  if (watermark != NULL && read_day (self, "pull.window.first", &old_first) &&
+      read_day (self, "pull.window.last", &old_last))
+    {
+      if (!pull_search (pull, "Appointment", "Appointment", TRUE, want_appointment, NULL, error))
+        return FALSE;
+
+      /* Days that entered the window since the last pull */
+      if (g_date_compare (&first, &old_first) < 0)
+        {
+          GDate until = old_first;
+
+          g_date_subtract_days (&until, 1);
+          if (g_date_compare (&until, &last) > 0)
+            until = last;
+          if (!pull_appointment_days (pull, &first, &until, error))
+            return FALSE;
+        }
+      if (g_date_compare (&last, &old_last) > 0)
+        {
+          GDate from = old_last;
+
+          g_date_add_days (&from, 1);
+          if (g_date_compare (&from, &first) < 0)
+            from = first;
+          if (!pull_appointment_days (pull, &from, &last, error))
+            return FALSE;
+        }
+    }
+  else
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      newest = newest_on_server (pull, "Appointment", &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_clear_pointer (&pull->newest, g_free);
+      if (!pull_appointment_days (pull, &first, &last, error))
+        return FALSE;
+      if (!settle_watermark (self, "Appointment", newest ? newest : pull->newest, error))
+        return FALSE;
+    }
+
+  first_text = fd_date_format_iso (&first);
+  last_text = fd_date_format_iso (&last);
+  return fd_store_set_meta (self->store, "pull.window.first", first_text, error) &&
+         fd_store_set_meta (self->store, "pull.window.last", last_text, error);
+}
+
+/* All records of @type of @patients, in batches of ids */
+static gboolean
+pull_patients_records (Pull         *pull,
+                       guint         t,
+                       GPtrArray    *patients,
+                       gboolean     *unsupported,
+                       GError      **error)
+{
+  FdSyncEngine *self = pull->self;
+  const char *type = patient_types[t].type;
+  gboolean by_id = g_str_equal (patient_types[t].param, "_id");
+
+  *unsupported = FALSE;
+  for (guint i = 0; i < patients->len; i += self->batch_size)
+    {
+      g_autoptr(GString) query = g_string_new (NULL);
+      g_autoptr(GError) local_error = NULL;
+
+      g_string_append_printf (query, "%s?%s=", type, patient_types[t].param);
+      for (guint j = i; j < MIN (i + self->batch_size, patients->len); j++)
+        {
+          g_autofree char *id = g_uri_escape_string (g_ptr_array_index (patients, j), NULL, FALSE);
+
+          g_string_append_printf (query, "%s%s%s", j > i ? "," : "", by_id ? "" : "Patient/", id);
+        }
+
+      if (!pull_search (pull, type, query->str, FALSE, NULL, NULL, &local_error))
+        {
+          /* A server without that search parameter: the caller falls back */
+          if (i == 0 && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_REJECTED))
+            {
+              g_debug ("The server cannot search %s by %s", type, patient_types[t].param);
+              *unsupported = TRUE;
+              return TRUE;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* One patient-scoped type: the changes of followed patients since the
+ * watermark in one search, then the newcomers' records whole */
+static gboolean
+pull_patient_type (Pull        *pull,
+                   guint        t,
+                   GPtrArray   *wanted,
+                   GHashTable  *wanted_set,
+                   GPtrArray   *entering,
+                   gboolean     whole,
+                   GError     **error)
+{
+  FdSyncEngine *self = pull->self;
+  const char *type = patient_types[t].type;
+  g_autofree char *key = watermark_key (type);
+  g_autofree char *watermark = fd_store_get_meta (self->store, key);
+  g_autofree char *newest = NULL;
+  GPtrArray *targets = entering;
+  gboolean unsupported = FALSE;
+
+  if (watermark != NULL)
+    {
+      if (!pull_search (pull, type, type, TRUE, want_followed, NULL, error))
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* The first time, every wanted patient's records of this type */
+      newest = newest_on_server (pull, type, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* None on the server (or a server that cannot say which is newest):
+       * every record of the type, keeping the wanted patients' ones */
+      if (newest == NULL)
+        return pull_search (pull, type, type, TRUE, want_listed, wanted_set, error);
+      targets = wanted;
+    }
+
+  g_clear_pointer (&pull->newest, g_free);
+  if (whole)
+    unsupported = TRUE;
+  else if (!pull_patients_records (pull, t, targets, &unsupported, error))
+    return FALSE;
+
+  /* A server that cannot search the type by patient, or newcomers so many
+   * that reading the type whole is cheaper: every record of the type,
+   * keeping the wanted patients' ones */
+  if (unsupported && !pull_search (pull, type, type, FALSE, want_listed, wanted_set, error))
+    return FALSE;
+
+  /* Only after a first fetch: a later watermark would skip changes made
+   * while the newcomers were fetched */
+  if (watermark == NULL)
+    return settle_watermark (self, type, newest, error);
+  if (unsupported)
+    return settle_watermark (self, type, pull->newest, error);
+  return TRUE;
+}
+
+/* Whether the newcomers are a good part of the clinic's patients, as on
+ * the first pull of a small clinic: a search naming a hundred patients
+ * costs a server about as much as reading a thousand records in pages, so
+ * then the types are read whole and filtered here */
+static gboolean
+many_newcomers (Pull       *pull,
+                GPtrArray  *entering,
+                GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) bundle = NULL;
+  JsonNode *total;
+
+  if (entering->len <= 2 * pull->self->batch_size)
+    return FALSE;
+  bundle = fd_fhir_client_get (pull->self->client, "Patient?_summary=count", pull->cancellable, &local_error);
+  if (bundle == NULL)
+    {
+      /* A server that cannot count: by batches */
+      if (!g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_REJECTED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  total = json_object_get_member (bundle, "total");
+  if (total == NULL || json_node_get_value_type (total) != G_TYPE_INT64)
+    return FALSE;
+  g_debug ("%u patients entering the working set of a clinic of %" G_GINT64_FORMAT,
+           entering->len, json_node_get_int (total));
+  return (gint64) entering->len * 4 >= json_node_get_int (total);
+}
+
+static gboolean
+pull_working_set (Pull     *pull,
+                  GError  **error)
+{
+  FdSyncEngine *self = pull->self;
+  g_autoptr(GPtrArray) wanted = NULL;
+  g_autoptr(GPtrArray) entering = NULL;
+  g_autoptr(GHashTable) wanted_set = g_hash_table_new (g_str_hash, g_str_equal);
+  GDate first, last;
+  guint left = 0;
+  gboolean whole;
+
+  fd_sync_engine_get_window (self, &first, &last);
+  wanted = fd_store_working_set_wanted (self->store, &first, &last, error);
+  if (wanted == NULL)
+    return FALSE;
+  entering = fd_store_working_set_update (self->store, wanted, &left, error);
+  if (entering == NULL)
+    return FALSE;
+  for (guint i = 0; i < wanted->len; i++)
+    g_hash_table_add (wanted_set, g_ptr_array_index (wanted, i));
+
+  pull->stats->entered = entering->len;
+  pull->stats->left = left;
+  g_debug ("Working set: %u patients, %u entering, %u left", wanted->len, entering->len, left);
+
+  whole = many_newcomers (pull, entering, error);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+
+  for (guint t = 0; t < G_N_ELEMENTS (patient_types); t++)
+    if (!pull_patient_type (pull, t, wanted, wanted_set, entering, whole, error))
+      return FALSE;
+
+  return fd_store_working_set_add (self->store, entering, error);
 }
 
 /* Push */
@@ -584,6 +1208,10 @@ fd_sync_engine_init (FdSyncEngine *self)
 {
   self->page_size = 200;
   self->use_batch = TRUE;
+  self->batch_size = 100;
+  self->days_back = DEFAULT_DAYS_BACK;
+  self->days_ahead = DEFAULT_DAYS_AHEAD;
+  g_date_clear (&self->today, 1);
 }
 
 /**
@@ -845,10 +1473,18 @@ fd_sync_engine_push (FdSyncEngine  *self,
  * @cancellable: (nullable): a cancellable
  * @error: return location for a #FD_SYNC_ERROR or #FD_STORE_ERROR
  *
- * Downloads every resource type the desk uses, page by page, following the
- * server's next links. Each page is applied in one transaction together with
- * the type's watermark, so an interrupted pull resumes where it stopped and
- * nothing is applied twice. Blocking: run it in a worker thread.
+ * Downloads the station's working set, page by page, following the
+ * server's next links (or paging itself where there are none): reference
+ * data whole; the appointments of the window around today; the patients
+ * those appointments name, the kept ones and the ones with a change waiting
+ * to go up, with their coverages, accounts, visits, forms, consents,
+ * eligibility checks and invoices; and the payments. Records come whole the
+ * first time (a patient entering the set: by batches of ids); after that,
+ * one search per type asks what changed since its watermark, and only the
+ * changes of patients in the set, or of records already cached, are kept.
+ * Each page is applied in one transaction together with the watermark, so
+ * an interrupted pull resumes where it stopped and nothing is applied twice.
+ * Blocking: run it in a worker thread.
  *
  * Returns: %TRUE if every type was pulled
  */
@@ -860,72 +1496,145 @@ fd_sync_engine_pull (FdSyncEngine        *self,
                      GCancellable        *cancellable,
                      GError             **error)
 {
+  Pull pull = { self, progress, user_data, stats, cancellable, NULL };
+  gboolean ok = TRUE;
+
   g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
 
   memset (stats, 0, sizeof *stats);
 
-  for (guint t = 0; t < G_N_ELEMENTS (pull_types); t++)
+  for (guint t = 0; ok && t < G_N_ELEMENTS (reference_types); t++)
+    ok = pull_search (&pull, reference_types[t], reference_types[t], TRUE, NULL, NULL, error);
+  ok = ok && pull_appointments (&pull, error);
+  ok = ok && pull_working_set (&pull, error);
+  for (guint t = 0; ok && t < G_N_ELEMENTS (whole_types); t++)
+    ok = pull_search (&pull, whole_types[t], whole_types[t], TRUE, NULL, NULL, error);
+
+  g_free (pull.newest);
+  return ok;
+}
+
+/**
+ * fd_sync_engine_set_window:
+ * @self: the engine
+ * @days_back: days before today whose appointments are pulled
+ * @days_ahead: days after today whose appointments are pulled
+ *
+ * The appointment window of the working set; 7 days back and 30 ahead
+ * unless set.
+ */
+void
+fd_sync_engine_set_window (FdSyncEngine *self,
+                           guint         days_back,
+                           guint         days_ahead)
+{
+  g_return_if_fail (FD_IS_SYNC_ENGINE (self));
+  self->days_back = MIN (days_back, MAX_WINDOW_DAYS);
+  self->days_ahead = MIN (days_ahead, MAX_WINDOW_DAYS);
+}
+
+/**
+ * fd_sync_engine_set_today:
+ * @self: the engine
+ * @today: (nullable): the day the window is centred on; %NULL for the
+ *   clock's today in the store's time zone
+ */
+void
+fd_sync_engine_set_today (FdSyncEngine *self,
+                          const GDate  *today)
+{
+  g_return_if_fail (FD_IS_SYNC_ENGINE (self));
+
+  g_date_clear (&self->today, 1);
+  if (today != NULL && g_date_valid (today))
+    self->today = *today;
+}
+
+/**
+ * fd_sync_engine_get_window:
+ * @self: the engine
+ * @first: (out caller-allocates): the first day of the appointment window
+ * @last: (out caller-allocates): its last day
+ */
+void
+fd_sync_engine_get_window (FdSyncEngine *self,
+                           GDate        *first,
+                           GDate        *last)
+{
+  GDate today;
+
+  g_return_if_fail (FD_IS_SYNC_ENGINE (self));
+
+  if (g_date_valid (&self->today))
+    today = self->today;
+  else
+    fd_date_set_today (&today, fd_store_get_time_zone (self->store));
+  *first = today;
+  g_date_subtract_days (first, self->days_back);
+  *last = today;
+  g_date_add_days (last, self->days_ahead);
+}
+
+/**
+ * fd_sync_engine_set_batch_size:
+ * @self: the engine
+ * @batch_size: patients named in one search
+ */
+void
+fd_sync_engine_set_batch_size (FdSyncEngine *self,
+                               guint         batch_size)
+{
+  g_return_if_fail (FD_IS_SYNC_ENGINE (self));
+  self->batch_size = CLAMP (batch_size, 1, 500);
+}
+
+/**
+ * fd_sync_engine_fetch_patient:
+ * @self: the engine
+ * @patient_id: a Patient id on the server
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR or #FD_STORE_ERROR
+ *
+ * Caches a patient found on the server, with the patient's coverages and
+ * accounts, and keeps the patient in the working set: the next pull brings
+ * the rest of the patient's records and keeps them current. What the desk
+ * changed here and has not sent yet is not overwritten. Blocking.
+ *
+ * Returns: %TRUE if the patient is cached
+ */
+gboolean
+fd_sync_engine_fetch_patient (FdSyncEngine  *self,
+                              const char    *patient_id,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  static const guint fetched[] = { 0, 1, 4 };  /* Patient, Coverage, Account */
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  FdSyncStats stats = { 0 };
+  Pull pull = { self, NULL, NULL, &stats, cancellable, NULL };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
+  g_return_val_if_fail (patient_id != NULL, FALSE);
+
+  g_ptr_array_add (one, (gpointer) patient_id);
+  for (guint i = 0; ok && i < G_N_ELEMENTS (fetched); i++)
     {
-      const char *type = pull_types[t];
-      g_autofree char *url = first_page (self, type);
-      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_autofree char *previous_watermark = NULL;
-      guint skip = 0;
+      gboolean unsupported = FALSE;
 
-      while (url != NULL)
-        {
-          g_autoptr(JsonObject) bundle = NULL;
-          guint n_entries, n_at_watermark;
-          guint pulled_before_page = stats->pulled;
-          const char *next;
+      ok = pull_patients_records (&pull, fetched[i], one, &unsupported, error);
+    }
+  g_free (pull.newest);
+  if (!ok)
+    return FALSE;
 
-          /* A server whose links go round in circles must not keep us forever */
-          if (!g_hash_table_add (seen, g_strdup (url)))
-            {
-              g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
-                           _("The server’s pages of %s records go round in a circle"), type);
-              return FALSE;
-            }
-
-          bundle = fd_fhir_client_get (self->client, url, cancellable, error);
-          if (bundle == NULL)
-            return FALSE;
-          if (g_strcmp0 (fd_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
-            {
-              g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
-                           _("The server answered a search for %s records with something else"), type);
-              return FALSE;
-            }
-
-          if (!apply_page (self, type, bundle, stats, &n_entries, &n_at_watermark, error))
-            return FALSE;
-          if (progress != NULL)
-            progress (type, stats->pulled, user_data);
-
-          next = next_link (bundle);
-          g_free (url);
-          url = g_strdup (next);
-
-          /* A server without paging links: ask again from the new watermark,
-           * past the resources already seen at that very instant */
-          /* ... unless that brought nothing new: a server that ignores _offset
-           * would otherwise send the same page for ever */
-          if (url == NULL && n_entries >= self->page_size)
-            {
-              g_autofree char *key = g_strdup_printf ("pull.watermark.%s", type);
-              g_autofree char *watermark = fd_store_get_meta (self->store, key);
-              g_autofree char *base = first_page (self, type);
-
-              if (g_strcmp0 (watermark, previous_watermark) == 0 && stats->pulled == pulled_before_page)
-                break;
-
-              skip = g_strcmp0 (watermark, previous_watermark) == 0 ? skip + n_at_watermark : n_at_watermark;
-              g_free (previous_watermark);
-              previous_watermark = g_steal_pointer (&watermark);
-              url = skip > 0 ? g_strdup_printf ("%s&_offset=%u", base, skip) : g_steal_pointer (&base);
-            }
-        }
+  if (fd_store_get_version (self->store, "Patient", patient_id) == NULL &&
+      !fd_store_has_pending_change (self->store, "Patient", patient_id))
+    {
+      g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND,
+                   _("The clinic server has no such patient"));
+      return FALSE;
     }
 
-  return TRUE;
+  return fd_store_keep_patient (self->store, patient_id, error);
 }

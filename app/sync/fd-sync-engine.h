@@ -16,6 +16,9 @@ typedef struct
   guint parked;    /* local changes the server refused, set aside with the reason */
   guint conflicts; /* local changes made on a version someone else changed since */
   guint merged;    /* of those, merged with the other change field by field */
+  guint skipped;   /* changes of patients outside the working set, not cached */
+  guint entered;   /* patients who entered the working set */
+  guint left;      /* patients who left it (their records stay cached) */
 } FdSyncStats;
 
 typedef void (*FdSyncProgressFunc) (const char *type,
@@ -31,6 +34,20 @@ void          fd_sync_engine_set_use_batch (FdSyncEngine     *self,
                                             gboolean          use_batch);
 void          fd_sync_engine_set_page_size (FdSyncEngine     *self,
                                             guint             page_size);
+void          fd_sync_engine_set_batch_size (FdSyncEngine    *self,
+                                             guint            batch_size);
+void          fd_sync_engine_set_window (FdSyncEngine        *self,
+                                         guint                days_back,
+                                         guint                days_ahead);
+void          fd_sync_engine_set_today  (FdSyncEngine        *self,
+                                         const GDate         *today);
+void          fd_sync_engine_get_window (FdSyncEngine        *self,
+                                         GDate               *first,
+                                         GDate               *last);
+gboolean      fd_sync_engine_fetch_patient (FdSyncEngine     *self,
+                                            const char       *patient_id,
+                                            GCancellable     *cancellable,
+                                            GError          **error);
 gboolean      fd_sync_engine_pull       (FdSyncEngine        *self,
                                          FdSyncProgressFunc   progress,
                                          gpointer             user_data,

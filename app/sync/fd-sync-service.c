@@ -7,11 +7,13 @@
 
 #include "fd-core.h"
 #include "fd-server-capabilities.h"
+#include "fd-patient-search.h"
 #include "fd-sync-engine.h"
 #include "fd-sync-service.h"
 
 #define BACKOFF_MAX_SECONDS 60
 #define PUSH_DELAY_MS 300
+#define SERVER_SEARCH_LIMIT 20
 
 /* Keeps the station in step with the server: runs the sync engine in a
  * worker thread on a schedule, as soon as the desk changes something, and
@@ -30,6 +32,8 @@ struct _FdSyncService
   guint            timeout_id;
   guint            interval;
   guint            failures;
+  guint            days_back;
+  guint            days_ahead;
 
   GDateTime       *offline_since;
   GDateTime       *last_sync;
@@ -66,6 +70,9 @@ typedef struct
   GMainContext  *main_context;
   gboolean       read_capabilities;
   gboolean       capabilities_read;
+  char          *text;        /* a server search's text, or the patient to fetch */
+  guint          days_back;
+  guint          days_ahead;
   FdSyncStats   pushed;
   FdSyncStats   pulled;
 } Job;
@@ -77,6 +84,7 @@ job_free (Job *job)
   g_clear_object (&job->main_store);
   g_clear_object (&job->service);
   g_clear_pointer (&job->main_context, g_main_context_unref);
+  g_free (job->text);
   g_free (job);
 }
 
@@ -197,6 +205,7 @@ sync_thread (GTask        *task,
 
   engine = fd_sync_engine_new (store, job->client);
   fd_sync_engine_set_use_batch (engine, !(fd_server_capabilities_load (store, NULL) & FD_SERVER_LACKS_BATCH));
+  fd_sync_engine_set_window (engine, job->days_back, job->days_ahead);
   if (!fd_sync_engine_push (engine, &job->pushed, cancellable, &error) && is_outage (error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -220,7 +229,66 @@ sync_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *found = fd_patient_search_server (job->client, job->text, SERVER_SEARCH_LIMIT,
+                                               cancellable, &error);
+
+  if (found == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+fetch_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(FdSyncEngine) engine = NULL;
+
+  store = fd_store_open_sibling (job->main_store, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_signal_connect (store, "changed", G_CALLBACK (worker_store_changed_cb), job);
+
+  engine = fd_sync_engine_new (store, job->client);
+  if (!fd_sync_engine_fetch_patient (engine, job->text, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 /* Main thread */
+
+static Job *
+new_job (FdSyncService *self,
+         const char    *text)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->client = fd_fhir_client_copy (self->client);
+  job->main_store = g_object_ref (self->store);
+  job->service = g_object_ref (self);
+  job->main_context = g_main_context_ref_thread_default ();
+  job->text = g_strdup (text);
+  job->days_back = self->days_back;
+  job->days_ahead = self->days_ahead;
+  return job;
+}
 
 static gboolean
 is_outage (const GError *error)
@@ -294,11 +362,7 @@ run (FdSyncService *self)
       return;
     }
 
-  job = g_new0 (Job, 1);
-  job->client = fd_fhir_client_copy (self->client);
-  job->main_store = g_object_ref (self->store);
-  job->service = g_object_ref (self);
-  job->main_context = g_main_context_ref_thread_default ();
+  job = new_job (self, NULL);
   job->read_capabilities = !self->capabilities_read;
 
   self->running = TRUE;
@@ -410,6 +474,8 @@ fd_sync_service_init (FdSyncService *self)
 {
   self->cancellable = g_cancellable_new ();
   self->interval = 15;
+  self->days_back = 7;
+  self->days_ahead = 30;
 }
 
 /**
@@ -442,6 +508,25 @@ fd_sync_service_set_interval (FdSyncService *self,
 {
   g_return_if_fail (FD_IS_SYNC_SERVICE (self));
   self->interval = MAX (seconds, 1);
+}
+
+/**
+ * fd_sync_service_set_window:
+ * @self: the service
+ * @days_back: days before today whose appointments the station keeps
+ * @days_ahead: days after today whose appointments the station keeps
+ *
+ * The appointment window of the working set (see fd_sync_engine_pull());
+ * it applies from the next sync on.
+ */
+void
+fd_sync_service_set_window (FdSyncService *self,
+                            guint          days_back,
+                            guint          days_ahead)
+{
+  g_return_if_fail (FD_IS_SYNC_SERVICE (self));
+  self->days_back = days_back;
+  self->days_ahead = days_ahead;
 }
 
 /**
@@ -598,4 +683,99 @@ fd_sync_service_get_server_limits (FdSyncService *self)
 {
   g_return_val_if_fail (FD_IS_SYNC_SERVICE (self), NULL);
   return fd_server_capabilities_describe (fd_server_capabilities_load (self->store, NULL));
+}
+
+/**
+ * fd_sync_service_search_patients_async:
+ * @self: the service
+ * @text: what the desk typed in the patient search
+ * @cancellable: (nullable): cancels the search, as when the text changes
+ * @callback: called on this thread with the answer
+ * @user_data: closure for @callback
+ *
+ * Searches the clinic's server for patients (see fd_patient_search_server())
+ * in a worker thread, for patients the station has not cached.
+ */
+void
+fd_sync_service_search_patients_async (FdSyncService       *self,
+                                       const char          *text,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FD_IS_SYNC_SERVICE (self));
+  g_return_if_fail (text != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_sync_service_search_patients_async);
+  g_task_set_task_data (task, new_job (self, text), (GDestroyNotify) job_free);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, search_thread);
+}
+
+/**
+ * fd_sync_service_search_patients_finish:
+ * @self: the service
+ * @result: the result passed to the callback
+ * @error: return location for a #FD_SYNC_ERROR, or %G_IO_ERROR_CANCELLED
+ *
+ * Returns: (transfer full) (element-type FdPatientItem): the patients the
+ *   server found, or %NULL with @error when it could not be asked
+ */
+GPtrArray *
+fd_sync_service_search_patients_finish (FdSyncService  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * fd_sync_service_fetch_patient_async:
+ * @self: the service
+ * @patient_id: a patient found on the server
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on this thread when the patient is cached
+ * @user_data: closure for @callback
+ *
+ * Caches the patient with coverages and accounts in a worker thread and
+ * keeps the patient in the working set (fd_sync_engine_fetch_patient());
+ * the views hear of it through the store's "changed" signal.
+ */
+void
+fd_sync_service_fetch_patient_async (FdSyncService       *self,
+                                     const char          *patient_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FD_IS_SYNC_SERVICE (self));
+  g_return_if_fail (patient_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_sync_service_fetch_patient_async);
+  g_task_set_task_data (task, new_job (self, patient_id), (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, fetch_thread);
+}
+
+/**
+ * fd_sync_service_fetch_patient_finish:
+ * @self: the service
+ * @result: the result passed to the callback
+ * @error: return location for a #FD_SYNC_ERROR or #FD_STORE_ERROR
+ *
+ * Returns: %TRUE if the patient is now cached
+ */
+gboolean
+fd_sync_service_fetch_patient_finish (FdSyncService  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -13,6 +13,9 @@ FdSyncService *fd_sync_service_new              (FdStore       *store,
                                                  FdFhirClient  *client);
 void           fd_sync_service_set_interval     (FdSyncService *self,
                                                  guint          seconds);
+void           fd_sync_service_set_window       (FdSyncService *self,
+                                                 guint          days_back,
+                                                 guint          days_ahead);
 void           fd_sync_service_start            (FdSyncService *self);
 void           fd_sync_service_sync_now         (FdSyncService *self);
 const char    *fd_sync_service_get_server_url   (FdSyncService *self);
@@ -26,5 +29,22 @@ guint          fd_sync_service_get_progress     (FdSyncService *self);
 
 FdFhirClient  *fd_sync_service_get_client       (FdSyncService *self);
 GStrv          fd_sync_service_get_server_limits (FdSyncService *self);
+
+void           fd_sync_service_search_patients_async  (FdSyncService       *self,
+                                                       const char          *text,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+GPtrArray     *fd_sync_service_search_patients_finish (FdSyncService       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void           fd_sync_service_fetch_patient_async    (FdSyncService       *self,
+                                                       const char          *patient_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean       fd_sync_service_fetch_patient_finish   (FdSyncService       *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 
 G_END_DECLS

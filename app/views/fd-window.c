@@ -10,12 +10,15 @@
 #include "fd-checkin-view.h"
 #include "fd-dates.h"
 #include "fd-patient-panel.h"
+#include "fd-patient-search.h"
 #include "fd-payments-view.h"
 #include "fd-store-checkin.h"
 #include "fd-sync-panel.h"
 #include "fd-window.h"
 
 #define SEARCH_LIMIT 50
+/* Typing pauses this long before the clinic server is asked */
+#define SERVER_SEARCH_DELAY_MS 250
 
 struct _FdWindow
 {
@@ -29,6 +32,10 @@ struct _FdWindow
   GSettings            *settings;
   GListStore           *results;
   GtkSingleSelection   *selection;
+  GHashTable           *server_hits;  /* ids of results found on the clinic server, not cached */
+  GCancellable         *server_search;
+  guint                 server_search_id;
+  GCancellable         *fetching;
 
   /* Template widgets */
   AdwViewSwitcherTitle *switcher_title;
@@ -42,6 +49,7 @@ struct _FdWindow
   GtkStack             *main_stack;
   AdwViewStack         *view_stack;
   GtkStack             *search_stack;
+  GtkLabel             *search_server_label;
   GtkListView          *search_list;
   AdwStatusPage        *error_page;
   FdCheckinView        *checkin_view;
@@ -99,12 +107,116 @@ show_search (FdWindow *self,
 }
 
 static void
+set_server_note (FdWindow   *self,
+                 const char *note)
+{
+  gtk_label_set_label (self->search_server_label, note ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->search_server_label), note != NULL);
+}
+
+static void
+cancel_server_search (FdWindow *self)
+{
+  g_clear_handle_id (&self->server_search_id, g_source_remove);
+  g_cancellable_cancel (self->server_search);
+  g_clear_object (&self->server_search);
+  g_hash_table_remove_all (self->server_hits);
+  set_server_note (self, NULL);
+}
+
+static const char *
+unreachable_note (void)
+{
+  return _("Only patients on this station are shown: the clinic server cannot be reached");
+}
+
+static void
+server_search_done_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = fd_sync_service_search_patients_finish (FD_SYNC_SERVICE (object), result, &error);
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  guint n_before;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store == NULL)
+    return;
+  g_clear_object (&self->server_search);
+  if (found == NULL)
+    {
+      g_debug ("Server search failed: %s", error->message);
+      set_server_note (self, unreachable_note ());
+      return;
+    }
+
+  /* Patients on this station are already in the list, or did not match here */
+  for (guint i = 0; i < found->len; i++)
+    {
+      FdPatientItem *item = g_ptr_array_index (found, i);
+      g_autofree char *cached = fd_store_get_version (self->store, "Patient", fd_patient_item_get_id (item));
+
+      if (cached != NULL || fd_store_has_pending_change (self->store, "Patient", fd_patient_item_get_id (item)))
+        continue;
+      g_hash_table_add (self->server_hits, g_strdup (fd_patient_item_get_id (item)));
+      g_ptr_array_add (added, item);
+    }
+
+  set_server_note (self, NULL);
+  if (added->len == 0)
+    return;
+  n_before = g_list_model_get_n_items (G_LIST_MODEL (self->results));
+  g_list_store_splice (self->results, n_before, 0, added->pdata, added->len);
+  gtk_stack_set_visible_child_name (self->search_stack, "results");
+  if (n_before == 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
+static gboolean
+server_search_cb (gpointer user_data)
+{
+  FdWindow *self = user_data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  self->server_search_id = 0;
+  self->server_search = g_cancellable_new ();
+  fd_sync_service_search_patients_async (self->sync_service, text, self->server_search,
+                                         server_search_done_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Few patients here: the clinic server may know the one at the desk */
+static void
+start_server_search (FdWindow   *self,
+                     const char *text,
+                     guint       n_local)
+{
+  g_autoptr(GPtrArray) queries = NULL;
+
+  if (self->sync_service == NULL || n_local >= FD_PATIENT_SEARCH_LOCAL_FEW)
+    return;
+  queries = fd_patient_search_queries (text, 1);
+  if (queries->len == 0)
+    return;
+
+  if (fd_sync_service_get_offline_since (self->sync_service) != NULL)
+    {
+      set_server_note (self, unreachable_note ());
+      return;
+    }
+  set_server_note (self, _("Searching the clinic server…"));
+  self->server_search_id = g_timeout_add (SERVER_SEARCH_DELAY_MS, server_search_cb, self);
+}
+
+static void
 run_search (FdWindow *self)
 {
   g_autoptr(GPtrArray) hits = NULL;
   g_autoptr(GError) error = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
 
+  cancel_server_search (self);
   if (self->store == NULL || text[0] == '\0')
     {
       g_list_store_remove_all (self->results);
@@ -146,6 +258,7 @@ run_search (FdWindow *self)
   if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) > 0)
     gtk_single_selection_set_selected (self->selection, 0);
   show_search (self, TRUE);
+  start_server_search (self, text, g_list_model_get_n_items (G_LIST_MODEL (self->results)));
 }
 
 static void
@@ -164,6 +277,64 @@ move_selection (FdWindow *self,
   gtk_widget_activate_action (GTK_WIDGET (self->search_list), "list.scroll-to-item", "u", (guint) next);
 }
 
+typedef struct
+{
+  FdWindow *window;
+  char     *patient_id;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_object_unref (fetch->window);
+  g_free (fetch->patient_id);
+  g_free (fetch);
+}
+
+static void
+patient_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  FdWindow *self = fetch->window;
+  g_autoptr(GError) error = NULL;
+
+  if (fd_sync_service_fetch_patient_finish (FD_SYNC_SERVICE (object), result, &error))
+    {
+      g_hash_table_remove (self->server_hits, fetch->patient_id);
+      fd_window_open_patient (self, fetch->patient_id);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("The patient cannot be opened: %s"), error->message);
+      AdwToast *toast = adw_toast_new (text);
+
+      g_debug ("Fetching Patient/%s failed", fetch->patient_id);
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+  fetch_free (fetch);
+}
+
+/* A patient found on the clinic server is cached first, and stays */
+static void
+open_server_hit (FdWindow   *self,
+                 const char *patient_id)
+{
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->window = g_object_ref (self);
+  fetch->patient_id = g_strdup (patient_id);
+  g_cancellable_cancel (self->fetching);
+  g_clear_object (&self->fetching);
+  self->fetching = g_cancellable_new ();
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Getting the patient’s record from the clinic server…")));
+  fd_sync_service_fetch_patient_async (self->sync_service, patient_id, self->fetching,
+                                       patient_fetched_cb, fetch);
+}
+
 /* A patient expected today and not yet checked in goes straight to
  * check-in; anyone else opens in the patient panel */
 static void
@@ -177,6 +348,12 @@ open_result (FdWindow *self,
 
   if (item == NULL)
     return;
+
+  if (self->sync_service != NULL && g_hash_table_contains (self->server_hits, fd_patient_item_get_id (item)))
+    {
+      open_server_hit (self, fd_patient_item_get_id (item));
+      return;
+    }
 
   fd_date_set_today (&today, fd_store_get_time_zone (self->store));
   appointment_id = fd_store_find_today_appointment (self->store, fd_patient_item_get_id (item), &today);
@@ -471,7 +648,14 @@ search_item_bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *detail = gtk_widget_get_next_sibling (name);
   g_autofree char *description = describe_patient (item);
 
-  if (self->seen_today != NULL && g_hash_table_contains (self->seen_today, fd_patient_item_get_id (item)))
+  if (g_hash_table_contains (self->server_hits, fd_patient_item_get_id (item)))
+    {
+      g_autofree char *from_server = g_strdup_printf ("%s  ·  %s", _("From the clinic server"), description);
+
+      g_free (description);
+      description = g_steal_pointer (&from_server);
+    }
+  else if (self->seen_today != NULL && g_hash_table_contains (self->seen_today, fd_patient_item_get_id (item)))
     {
       g_autofree char *with_today = g_strdup_printf ("%s  ·  %s", _("Appointment today"), description);
 
@@ -556,11 +740,17 @@ fd_window_dispose (GObject *object)
 {
   FdWindow *self = (FdWindow *)object;
 
+  g_clear_handle_id (&self->server_search_id, g_source_remove);
+  g_cancellable_cancel (self->server_search);
+  g_clear_object (&self->server_search);
+  g_cancellable_cancel (self->fetching);
+  g_clear_object (&self->fetching);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->results);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->seen_today, g_hash_table_unref);
+  g_clear_pointer (&self->server_hits, g_hash_table_unref);
   if (self->sync_service != NULL)
     g_clear_signal_handler (&self->sync_state_id, self->sync_service);
   g_clear_object (&self->sync_service);
@@ -601,6 +791,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, search_stack);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, search_server_label);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, search_list);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, checkin_view);
@@ -642,6 +833,7 @@ fd_window_init (FdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->results = g_list_store_new (FD_TYPE_PATIENT_ITEM);
+  self->server_hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->results)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -752,6 +944,22 @@ fd_window_get_search_results (FdWindow *self)
 }
 
 /**
+ * fd_window_get_search_note:
+ * @self: the window
+ *
+ * Returns: (transfer none) (nullable): what the search says about the
+ *   clinic server (searching it, or that it cannot be reached), if anything
+ */
+const char *
+fd_window_get_search_note (FdWindow *self)
+{
+  g_return_val_if_fail (FD_IS_WINDOW (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->search_server_label)))
+    return NULL;
+  return gtk_label_get_label (self->search_server_label);
+}
+
+/**
  * fd_window_set_sync_service:
  * @self: the window
  * @service: (nullable): the service that syncs this station, %NULL when standalone
@@ -766,6 +974,7 @@ fd_window_set_sync_service (FdWindow      *self,
 
   if (self->sync_service != NULL)
     g_clear_signal_handler (&self->sync_state_id, self->sync_service);
+  cancel_server_search (self);
   g_set_object (&self->sync_service, service);
   fd_sync_panel_set_service (self->sync_panel, service);
   fd_checkin_view_set_client (self->checkin_view, service ? fd_sync_service_get_client (service) : NULL);

@@ -17,6 +17,7 @@ FdWindow   *fd_window_new              (FdApplication *application,
                                         const GError  *store_error);
 void        fd_window_open_patient     (FdWindow      *self,
                                         const char    *patient_id);
+const char *fd_window_get_search_note  (FdWindow      *self);
 GListModel *fd_window_get_search_results (FdWindow    *self);
 void        fd_window_set_sync_service (FdWindow      *self,
                                         FdSyncService *service);

@@ -14,7 +14,13 @@
 
 static const char * const types[] = {
   "Organization", "Location", "Practitioner", "Schedule", "Patient", "Coverage", "Account", "Appointment",
+  "CoverageEligibilityRequest", "CoverageEligibilityResponse", "Encounter", "QuestionnaireResponse",
+  "Consent", "Invoice", "PaymentReconciliation",
 };
+
+/* The working set's appointment window covers every day seeded, so the
+ * whole schedule is in it (the default window would hold a fifth of it) */
+#define WINDOW_DAYS 200
 
 static char *server_url;
 
@@ -135,13 +141,17 @@ main (int argc, char **argv)
   store = new_store (dir, "pull");
   client = fd_fhir_client_new (server_url, &error);
   engine = fd_sync_engine_new (store, client);
+  fd_sync_engine_set_window (engine, WINDOW_DAYS, WINDOW_DAYS);
   {
     gint64 start = g_get_monotonic_time ();
     g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
     pulled_s = seconds_since (start);
   }
-  g_print ("bench initial-pull-%u-resources %.2f s (baseline %.2f s)\n", stats.pulled, pulled_s, baseline_s);
-  g_assert_cmpuint (stats.pulled, ==, n);
+  /* The baseline reads the whole clinic; the working set leaves out the
+   * patients without an appointment, and their records */
+  g_print ("bench initial-pull-%u-resources %.2f s (baseline %.2f s for %u resources; %u patients entered the working set)\n",
+           stats.pulled, pulled_s, baseline_s, n, stats.entered);
+  g_assert_cmpuint (stats.pulled, <=, n);
 
   /* The main loop while the station pulls the same clinic in the background */
   {
@@ -153,6 +163,7 @@ main (int argc, char **argv)
     gint64 start = g_get_monotonic_time ();
     double took;
 
+    fd_sync_service_set_window (service, WINDOW_DAYS, WINDOW_DAYS);
     tick = g_timeout_add (1, tick_cb, &busy);
     g_signal_connect (service, "state-changed", G_CALLBACK (synced_cb), loop);
     fd_sync_service_start (service);

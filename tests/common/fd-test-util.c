@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fd-dates.h"
 #include "fd-fhir.h"
 #include "fd-test-util.h"
 
@@ -358,4 +359,190 @@ fd_test_percentile (GArray *samples,
   g_array_sort (samples, compare_doubles);
   index = (guint) (p * (samples->len - 1) + 0.5);
   return g_array_index (samples, double, index);
+}
+
+/* What a pull of the station's working set brings from a demo clinic */
+
+typedef struct
+{
+  GPtrArray  *resources;
+  GHashTable *patients;   /* in the working set */
+  GDate       first;
+  GDate       last;
+} WorkingSet;
+
+static const char *
+patient_in (JsonNode *node)
+{
+  JsonObject *reference;
+  const char *text;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  reference = json_node_get_object (node);
+  text = fd_fhir_get_string (reference, "reference");
+  return text != NULL && g_str_has_prefix (text, "Patient/") ? text + strlen ("Patient/") : NULL;
+}
+
+static gboolean
+collect_cb (JsonObject  *resource,
+            gpointer     user_data,
+            GError     **error)
+{
+  WorkingSet *set = user_data;
+  const char *start = fd_fhir_get_string (resource, "start");
+
+  g_ptr_array_add (set->resources, json_object_ref (resource));
+  if (g_str_equal (fd_fhir_get_string (resource, "resourceType"), "Appointment") && start != NULL)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+      g_autoptr(GDateTime) when = fd_date_time_parse (start, tz);
+      JsonArray *participants = fd_fhir_get_array (resource, "participant");
+      GDate day;
+
+      fd_date_from_date_time (&day, when);
+      if (g_date_compare (&day, &set->first) < 0 || g_date_compare (&day, &set->last) > 0)
+        return TRUE;
+      for (guint i = 0; participants && i < json_array_get_length (participants); i++)
+        {
+          const char *id = patient_in (json_object_get_member (fd_fhir_array_object (participants, i), "actor"));
+
+          if (id != NULL)
+            g_hash_table_add (set->patients, g_strdup (id));
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+names_listed_patient (JsonObject *resource,
+                      const char *element,
+                      GHashTable *patients)
+{
+  JsonNode *node = json_object_get_member (resource, element);
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *id = patient_in (json_array_get_element (array, i));
+
+          if (id != NULL && g_hash_table_contains (patients, id))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  return patient_in (node) != NULL && g_hash_table_contains (patients, patient_in (node));
+}
+
+/**
+ * fd_test_demo_working_set:
+ * @options: the demo clinic on the server
+ * @first: the first day of the station's appointment window
+ * @last: its last day
+ * @total: (out) (optional): how many resources in all
+ *
+ * Counts, from the generator, what the station's pull brings: reference
+ * data and payments whole, the appointments whose local day lies in the
+ * window, the patients they name and those patients' records.
+ *
+ * Returns: (transfer full): resource type -> count (GUINT_TO_POINTER)
+ */
+GHashTable *
+fd_test_demo_working_set (const FdDemoOptions *options,
+                          const GDate         *first,
+                          const GDate         *last,
+                          guint               *total)
+{
+  static const char * const elements[][2] = {
+    { "Coverage", "beneficiary" }, { "CoverageEligibilityRequest", "patient" },
+    { "CoverageEligibilityResponse", "patient" }, { "Account", "subject" },
+    { "Encounter", "subject" }, { "QuestionnaireResponse", "subject" },
+    { "Consent", "patient" }, { "Invoice", "subject" },
+  };
+  g_autoptr(GError) error = NULL;
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  WorkingSet set = { 0 };
+  guint n = 0;
+
+  set.resources = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  set.patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  set.first = *first;
+  set.last = *last;
+  g_assert_true (fd_demo_clinic_generate (options, collect_cb, &set, &error));
+
+  for (guint i = 0; i < set.resources->len; i++)
+    {
+      JsonObject *resource = g_ptr_array_index (set.resources, i);
+      const char *type = fd_fhir_get_string (resource, "resourceType");
+      gboolean wanted = FALSE;
+      gboolean scoped = FALSE;
+
+      for (guint e = 0; e < G_N_ELEMENTS (elements); e++)
+        if (g_str_equal (type, elements[e][0]))
+          {
+            scoped = TRUE;
+            wanted = names_listed_patient (resource, elements[e][1], set.patients);
+          }
+      if (g_str_equal (type, "Patient"))
+        wanted = g_hash_table_contains (set.patients, fd_fhir_get_string (resource, "id"));
+      else if (g_str_equal (type, "Appointment"))
+        {
+          const char *start = fd_fhir_get_string (resource, "start");
+          g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+          g_autoptr(GDateTime) when = start ? fd_date_time_parse (start, tz) : NULL;
+          GDate day;
+
+          if (when != NULL)
+            {
+              fd_date_from_date_time (&day, when);
+              wanted = g_date_compare (&day, first) >= 0 && g_date_compare (&day, last) <= 0;
+            }
+        }
+      else if (!scoped)
+        wanted = TRUE;
+
+      if (wanted)
+        {
+          g_hash_table_replace (counts, g_strdup (type),
+                                GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, type)) + 1));
+          n++;
+        }
+    }
+
+  g_ptr_array_unref (set.resources);
+  g_hash_table_unref (set.patients);
+  if (total != NULL)
+    *total = n;
+  return counts;
+}
+
+/**
+ * fd_test_default_window:
+ * @today: (nullable): the day the window is centred on; %NULL for today
+ * @first: (out caller-allocates): 7 days before
+ * @last: (out caller-allocates): 30 days after
+ *
+ * The station's default appointment window.
+ */
+void
+fd_test_default_window (const GDate *today,
+                        GDate       *first,
+                        GDate       *last)
+{
+  GDate day;
+
+  if (today != NULL)
+    day = *today;
+  else
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+      fd_date_set_today (&day, tz);
+    }
+  *first = day;
+  g_date_subtract_days (first, 7);
+  *last = day;
+  g_date_add_days (last, 30);
 }

@@ -41,6 +41,14 @@ char    *fd_test_put_on_server (const char *server_url,
 JsonObject *fd_test_get_from_server (const char *server_url,
                                      const char *path);
 
+GHashTable *fd_test_demo_working_set (const FdDemoOptions *options,
+                                      const GDate         *first,
+                                      const GDate         *last,
+                                      guint               *total);
+void     fd_test_default_window (const GDate *today,
+                                 GDate       *first,
+                                 GDate       *last);
+
 double   fd_test_percentile    (GArray     *samples,
                                 double      p);
 

@@ -9,21 +9,9 @@
 static GSubprocess *server;
 static char *server_url;
 static char *work_dir;
-static GHashTable *expected;  /* type -> count */
+static GHashTable *expected;  /* type -> count, of the working set */
 static guint expected_total;
-
-static gboolean
-count_cb (JsonObject  *resource,
-          gpointer     user_data,
-          GError     **error)
-{
-  const char *type = fd_fhir_get_string (resource, "resourceType");
-
-  g_hash_table_replace (expected, g_strdup (type),
-                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (expected, type)) + 1));
-  expected_total++;
-  return TRUE;
-}
+static GDate today;
 
 static void
 start_server (void)
@@ -39,9 +27,15 @@ start_server (void)
   options.n_days = 5;
   options.seed = 11;
   g_date_set_dmy (&options.today, 25, 11, 2026);
+  today = options.today;
 
-  expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_assert_true (fd_demo_clinic_generate (&options, count_cb, NULL, &error));
+  /* The days of the demo all lie in the station's appointment window */
+  {
+    GDate first, last;
+
+    fd_test_default_window (&today, &first, &last);
+    expected = fd_test_demo_working_set (&options, &first, &last, &expected_total);
+  }
   out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (fd_demo_clinic_write_bundle (&options, G_OUTPUT_STREAM (out), &error));
@@ -81,6 +75,7 @@ new_engine (FdStore *store)
 
   g_assert_no_error (error);
   engine = fd_sync_engine_new (store, client);
+  fd_sync_engine_set_today (engine, &today);
   /* Small pages: the demo spans many of them */
   fd_sync_engine_set_page_size (engine, 50);
   return engine;
@@ -98,7 +93,7 @@ test_first_sync (void)
   g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
   g_assert_no_error (error);
 
-  /* Every resource arrives once */
+  /* Every resource of the working set arrives once */
   g_assert_cmpuint (stats.pulled, ==, expected_total);
   g_assert_cmpuint (stats.pages, >, 8);
   g_assert_true (fd_store_get_counts (store, &counts, &error));

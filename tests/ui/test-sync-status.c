@@ -13,15 +13,7 @@
 static GSubprocess *server;
 static char *server_url;
 static char *work_dir;
-static guint n_patients;
-
-static gboolean
-count_cb (JsonObject *resource, gpointer user_data, GError **error)
-{
-  if (g_str_equal (fd_fhir_get_string (resource, "resourceType"), "Patient"))
-    n_patients++;
-  return TRUE;
-}
+static guint n_patients;  /* in the station's working set */
 
 static FdStore *
 empty_store (const char *name)
@@ -312,7 +304,14 @@ main (int argc, char **argv)
   fd_demo_options_init (&options);
   options.n_patients = 300;
   options.n_days = 3;
-  g_assert_true (fd_demo_clinic_generate (&options, count_cb, NULL, &error));
+  {
+    g_autoptr(GHashTable) counts = NULL;
+    GDate first, last;
+
+    fd_test_default_window (&options.today, &first, &last);
+    counts = fd_test_demo_working_set (&options, &first, &last, NULL);
+    n_patients = GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient"));
+  }
   server = fd_test_start_demo_server (work_dir, &options, &server_url);
 
   g_test_add_func ("/sync-status/online", test_online);
