@@ -1610,6 +1610,7 @@ fd_sync_engine_fetch_patient (FdSyncEngine  *self,
 {
   static const guint fetched[] = { 0, 1, 4 };  /* Patient, Coverage, Account */
   g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  g_autofree char *version = NULL;
   FdSyncStats stats = { 0 };
   Pull pull = { self, NULL, NULL, &stats, cancellable, NULL };
   gboolean ok = TRUE;
@@ -1628,8 +1629,8 @@ fd_sync_engine_fetch_patient (FdSyncEngine  *self,
   if (!ok)
     return FALSE;
 
-  if (fd_store_get_version (self->store, "Patient", patient_id) == NULL &&
-      !fd_store_has_pending_change (self->store, "Patient", patient_id))
+  version = fd_store_get_version (self->store, "Patient", patient_id);
+  if (version == NULL && !fd_store_has_pending_change (self->store, "Patient", patient_id))
     {
       g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND,
                    _("The clinic server has no such patient"));

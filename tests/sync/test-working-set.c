@@ -333,7 +333,11 @@ test_found_on_server_and_kept (void)
   /* Opened at the desk: cached with the coverage, and kept */
   g_assert_true (fd_sync_engine_fetch_patient (engine, id, NULL, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (fd_store_get_version (store, "Patient", id));
+  {
+    g_autofree char *version = fd_store_get_version (store, "Patient", id);
+
+    g_assert_nonnull (version);
+  }
   local_coverages = fd_store_list_coverages (store, id, &error);
   g_assert_cmpuint (local_coverages->len, >=, 1);
   g_assert_true (fd_store_is_patient_kept (store, id));
