@@ -252,7 +252,7 @@ update_balance (FdStore     *store,
     return TRUE;
 
   stmt = fd_store_prepare (store,
-                           "INSERT INTO ledger_balance (patient_id, account_id, balance_cents, credit_cents, currency)"
+                           "INSERT INTO ledger_balance (patient_id, account_id, balance_cents, credit_cents, currency, source)"
                            " SELECT ?1, ?2,"
                            " (SELECT coalesce (sum (net_cents), 0) FROM ledger_invoice"
                            "   WHERE patient_id = ?1 AND status IN ('issued', 'balanced'))"
@@ -264,9 +264,10 @@ update_balance (FdStore     *store,
                            "      WHERE i.patient_id = ?1 AND i.status IN ('issued', 'balanced') AND i.day >= ap.day))),"
                            " (SELECT coalesce (sum (amount_cents), 0) FROM ledger_allocation"
                            "   WHERE patient_id = ?1 AND target = 'credit'),"
-                           " ?3"
+                           " ?3, 'ledger'"
                            " ON CONFLICT (patient_id) DO UPDATE SET balance_cents = excluded.balance_cents,"
-                           " credit_cents = excluded.credit_cents, account_id = coalesce (excluded.account_id, account_id)",
+                           " credit_cents = excluded.credit_cents, account_id = coalesce (excluded.account_id, account_id),"
+                           " source = 'ledger'",
                            error);
   if (stmt == NULL)
     return FALSE;
@@ -937,11 +938,8 @@ fd_ledger_count_balances (FdStore  *store,
   g_return_val_if_fail (FD_IS_STORE (store), -1);
 
   stmt = fd_store_prepare (store,
-                           "SELECT (SELECT count(*) FROM ledger_balance b JOIN patient p ON p.id = b.patient_id"
-                           "         WHERE b.balance_cents > 0)"
-                           " + (SELECT count(*) FROM account a JOIN patient p ON p.id = a.patient_id"
-                           "     WHERE a.balance_cents > 0"
-                           "     AND NOT EXISTS (SELECT 1 FROM ledger_balance b WHERE b.patient_id = a.patient_id))",
+                           "SELECT count(*) FROM ledger_balance b JOIN patient p ON p.id = b.patient_id"
+                           " WHERE b.balance_cents > 0",
                            error);
   if (stmt == NULL || !step_int64 (store, stmt, &n, error))
     return -1;
@@ -988,11 +986,7 @@ fd_ledger_list_balances (FdStore  *store,
   stmt = fd_store_prepare (store,
                            "SELECT b.patient_id AS pid, p.display, p.birth_date, p.mrn, p.phone, b.balance_cents AS cents, b.currency"
                            " FROM ledger_balance b JOIN patient p ON p.id = b.patient_id WHERE b.balance_cents > 0"
-                           " UNION ALL"
-                           " SELECT a.patient_id AS pid, p.display, p.birth_date, p.mrn, p.phone, a.balance_cents AS cents, a.currency"
-                           " FROM account a JOIN patient p ON p.id = a.patient_id WHERE a.balance_cents > 0"
-                           " AND NOT EXISTS (SELECT 1 FROM ledger_balance b WHERE b.patient_id = a.patient_id)"
-                           " ORDER BY cents DESC, pid LIMIT ?1 OFFSET ?2", error);
+                           " ORDER BY b.balance_cents DESC, b.patient_id LIMIT ?1 OFFSET ?2", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, (int) limit);

@@ -696,6 +696,24 @@ index_account (FdStore     *self,
   bind_text (stmt, 2, fd_fhir_reference_id (subject, "Patient"));
   sqlite3_bind_int64 (stmt, 3, balance.cents);
   bind_text (stmt, 4, balance.currency);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  /* Until the patient has ledger rows, the account's own figure is the balance */
+  if (fd_fhir_reference_id (subject, "Patient") == NULL)
+    return TRUE;
+  stmt = prepare (self,
+                  "INSERT INTO ledger_balance (patient_id, account_id, balance_cents, credit_cents, currency, source)"
+                  " VALUES (?1, ?2, ?3, 0, ?4, 'account')"
+                  " ON CONFLICT (patient_id) DO UPDATE SET account_id = excluded.account_id,"
+                  " balance_cents = excluded.balance_cents, currency = excluded.currency"
+                  " WHERE ledger_balance.source = 'account'", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, fd_fhir_reference_id (subject, "Patient"));
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, balance.cents);
+  bind_text (stmt, 4, balance.currency);
   return step_done (self, stmt, error);
 }
 

@@ -68,15 +68,20 @@ CREATE INDEX ledger_allocation_by_invoice ON ledger_allocation (invoice_id) WHER
 CREATE INDEX ledger_allocation_by_appointment ON ledger_allocation (appointment_id) WHERE appointment_id IS NOT NULL;
 CREATE INDEX ledger_allocation_by_patient ON ledger_allocation (patient_id, target);
 
--- The balance of each patient with ledger rows, kept by the index hook
+-- The balance of each patient, kept by the index hooks: from the ledger once
+-- the patient has ledger rows ('ledger'), else from the Account's balance
+-- extension ('account'); one table, so listing balances is one index scan
 CREATE TABLE ledger_balance (
   patient_id    TEXT PRIMARY KEY,
   account_id    TEXT,
   balance_cents INTEGER NOT NULL,
   credit_cents  INTEGER NOT NULL,
-  currency      TEXT NOT NULL
+  currency      TEXT NOT NULL,
+  source        TEXT NOT NULL DEFAULT 'ledger' CHECK (source IN ('ledger', 'account'))
 ) WITHOUT ROWID;
 CREATE INDEX ledger_balance_by_balance ON ledger_balance (balance_cents DESC, patient_id);
+INSERT OR IGNORE INTO ledger_balance (patient_id, account_id, balance_cents, credit_cents, currency, source)
+  SELECT patient_id, id, balance_cents, 0, currency, 'account' FROM account WHERE patient_id IS NOT NULL;
 
 -- The last receipt number given per station and day
 CREATE TABLE receipt_sequence (
