@@ -940,6 +940,51 @@ test_void (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A partial refund: the amount typed goes back, by the payment's method,
+ * and the rest of the payment can still be refunded */
+static void
+test_partial_refund (void)
+{
+  FdWindow *window = new_window ();
+  FdPaymentsView *view = payments_view (window);
+  FdAccountPane *pane = fd_payments_view_get_account_pane (view);
+  g_autofree char *id = add_patient ("Refund", "Tomas", 0, 7000, 15);
+  g_autoptr(FdLedgerReceipt) original = NULL;
+  g_autofree char *number = NULL;
+  FdPaymentDialog *dialog;
+  AdwMessageDialog *confirm;
+  GtkWidget *box;
+  gint64 cash_before;
+
+  ensure_drawer_open ();
+  cash_before = drawer_expected (FD_PAYMENT_METHOD_CASH);
+  dialog = FD_PAYMENT_DIALOG (fd_payments_view_open_account (view, id, 4000));
+  g_assert_true (fd_test_press (GTK_WIDGET (dialog), "<Control>Return"));
+  g_assert_true (fd_test_wait_for (no_payment_dialog, NULL, 5));
+  number = g_strdup (fd_account_pane_get_last_receipt (pane));
+
+  g_signal_emit_by_name (find_button (GTK_WIDGET (pane), number, "Refund payment"), "clicked");
+  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (confirm);
+  box = adw_message_dialog_get_extra_child (confirm);
+  /* The amount starts at what is left of the payment */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_next_sibling (gtk_widget_get_first_child (box)))),
+                   ==, "40.00");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), "Paid twice by mistake");
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (gtk_widget_get_first_child (box))), "15.00");
+  adw_message_dialog_response (confirm, "confirm");
+  fd_test_iterate ();
+
+  original = fd_ledger_get_receipt (store, number, NULL);
+  g_assert_cmpint (original->refunded_cents, ==, 1500);
+  g_assert_false (original->voided);
+  g_assert_cmpint (drawer_expected (FD_PAYMENT_METHOD_CASH), ==, cash_before + 4000 - 1500);
+  g_assert_nonnull (find_button (GTK_WIDGET (pane), number, "Refund payment"));
+
+  close_all_dialogs ();
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Printing through GtkPrintOperation to a PDF: the receipt on the 80 mm
  * roll with everything a patient checks, two same-amount payments of one
  * day as two lines of the statement on Letter paper, and a path that
@@ -1281,6 +1326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/payments-flow/card-numbers", test_card_numbers);
   g_test_add_func ("/payments-flow/split", test_split);
   g_test_add_func ("/payments-flow/void", test_void);
+  g_test_add_func ("/payments-flow/partial-refund", test_partial_refund);
   g_test_add_func ("/payments-flow/printing", test_printing);
   g_test_add_func ("/payments-flow/statement-run", test_statement_run);
   g_test_add_func ("/payments-flow/drawer-close", test_drawer_close);

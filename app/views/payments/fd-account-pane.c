@@ -379,6 +379,7 @@ correction_data_free (gpointer  user_data,
 static gboolean
 refund (FdAccountPane  *self,
         const char     *number,
+        gint64          cents,
         const char     *reason,
         GError        **error)
 {
@@ -392,7 +393,7 @@ refund (FdAccountPane  *self,
     return FALSE;
   first = receipt->lines->len > 0 ? g_ptr_array_index (receipt->lines, 0) : NULL;
   how.method = first ? first->method : FD_PAYMENT_METHOD_CASH;
-  how.amount_cents = receipt->total.cents - receipt->refunded_cents;
+  how.amount_cents = cents;
   how.check_number = first ? first->check_number : NULL;
   how.card_brand = first ? first->card_brand : NULL;
   how.card_last4 = first ? first->card_last4 : NULL;
@@ -407,8 +408,10 @@ correction_response_cb (AdwMessageDialog *dialog,
 {
   GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
   GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_first_child (box));
+  GtkWidget *amount_entry = g_object_get_data (G_OBJECT (dialog), "amount");
   g_autofree char *reason = g_strdup (gtk_editable_get_text (entry));
   g_autoptr(GError) error = NULL;
+  gint64 cents = 0;
   gboolean ok;
 
   if (!g_str_equal (response, "confirm"))
@@ -416,7 +419,8 @@ correction_response_cb (AdwMessageDialog *dialog,
   if (!fd_ledger_check_text (reason, _("Reason"), TRUE, &error))
     ok = FALSE;
   else if (data->refund)
-    ok = refund (data->self, data->number, reason, &error);
+    ok = fd_payments_parse_amount (gtk_editable_get_text (GTK_EDITABLE (amount_entry)), FALSE, &cents, &error) &&
+         refund (data->self, data->number, cents, reason, &error);
   else
     ok = fd_account_pane_void (data->self, data->number, reason, &error);
   if (!ok)
@@ -443,7 +447,8 @@ ask_correction (FdAccountPane *self,
 
   body = is_refund
          /* Translators: %s is a receipt number */
-         ? g_strdup_printf (_("The money of receipt %s goes back to the patient by the method it was paid with."), number)
+         ? g_strdup_printf (_("Money of receipt %s goes back to the patient by the method it was paid with: "
+                              "all that is left of it, or the amount you type."), number)
          /* Translators: %s is a receipt number */
          : g_strdup_printf (_("Receipt %s is cancelled and a void receipt records it. This cannot be undone."), number);
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
@@ -458,6 +463,22 @@ ask_correction (FdAccountPane *self,
   gtk_widget_set_visible (message, FALSE);
   fd_payments_guard_editable (GTK_EDITABLE (entry), _("Reason"), GTK_LABEL (message));
   gtk_box_append (GTK_BOX (box), entry);
+  if (is_refund)
+    {
+      g_autoptr(FdLedgerReceipt) receipt = fd_ledger_get_receipt (self->store, number, NULL);
+      GtkWidget *amount = gtk_entry_new ();
+      g_autofree char *left = NULL;
+      FdMoney remaining;
+
+      /* The amount refunded: what is left of the payment unless the desk says less */
+      fd_money_init (&remaining, receipt ? receipt->total.cents - receipt->refunded_cents : 0, "USD");
+      left = fd_money_to_decimal (&remaining);
+      gtk_editable_set_text (GTK_EDITABLE (amount), left);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (amount), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Amount to refund"), -1);
+      fd_payments_guard_editable (GTK_EDITABLE (amount), _("Amount to refund"), GTK_LABEL (message));
+      gtk_box_append (GTK_BOX (box), amount);
+      g_object_set_data (G_OBJECT (dialog), "amount", amount);
+    }
   gtk_box_append (GTK_BOX (box), message);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
