@@ -26,6 +26,7 @@ struct _FdWindow
 
   FdStore              *store;
   FdSyncService        *sync_service;
+  guint                 progress_shown;  /* records counted when the bar last moved */
   GHashTable           *seen_today;   /* patient ids with an appointment today, for the search */
   gulong                sync_state_id;
   gulong                outbox_changed_id;
@@ -42,6 +43,7 @@ struct _FdWindow
   GtkMenuButton        *sync_button;
   GtkLabel             *sync_label;
   FdSyncPanel          *sync_panel;
+  GtkProgressBar       *sync_progress;
   GtkImage             *sync_icon;
   GtkSearchEntry       *search_entry;
   AdwToastOverlay      *toast_overlay;
@@ -377,6 +379,7 @@ set_sync_status (FdWindow *self)
   g_autofree char *status = NULL;
   const char *icon = "network-offline-symbolic";
   gint64 pending = 0, parked = 0;
+  gboolean first_download = FALSE;
 
   if (self->sync_service == NULL)
     {
@@ -418,6 +421,12 @@ set_sync_status (FdWindow *self)
           else
             status = g_strdup (_("Downloading the clinic’s records…"));
           icon = "emblem-synchronizing-symbolic";
+          first_download = TRUE;
+          /* The server does not say how many records there are: the bar moves with each page */
+          if (done != self->progress_shown)
+            gtk_progress_bar_pulse (self->sync_progress);
+          self->progress_shown = done;
+          gtk_progress_bar_set_text (self->sync_progress, status);
         }
       else if (last_sync == NULL)
         status = g_strdup (last_error ? _("Not synced — see why") : _("Connecting to the clinic server…"));
@@ -472,6 +481,8 @@ set_sync_status (FdWindow *self)
           }
       }
     }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_progress), first_download);
 
   /* The status is the truth about this desk: never cut it short */
   gtk_label_set_label (self->sync_label, status);
@@ -784,6 +795,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_panel);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_progress);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, toast_overlay);

@@ -134,8 +134,16 @@ progress_seen_cb (FdSyncService *service,
   guint *seen = g_object_get_data (G_OBJECT (window), "progress-seen");
 
   /* The window updates on the same signal; read it once that has run */
-  if (fd_sync_service_get_progress (service) > 0 && fd_sync_service_get_busy (service))
-    *seen = MAX (*seen, fd_sync_service_get_progress (service));
+  if (fd_sync_service_get_progress (service) > 0 && fd_sync_service_get_busy (service) &&
+      fd_sync_service_get_last_sync (service) == NULL)
+    {
+      GtkWidget *bar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "sync_progress"));
+
+      /* The first download shows a progress bar with the count */
+      g_assert_true (gtk_widget_get_visible (bar));
+      g_assert_true (g_str_has_prefix (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)), "Downloading"));
+      *seen = MAX (*seen, fd_sync_service_get_progress (service));
+    }
 }
 
 static void
@@ -165,6 +173,8 @@ test_online (void)
   g_assert_cmpuint (progress_seen, >, 0);
   g_signal_handlers_disconnect_by_func (service, progress_seen_cb, window);
   g_assert_true (g_str_has_prefix (status_text (window), "Online · synced "));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW,
+                                                                                     "sync_progress"))));
   show_sync_panel (window);
   screenshot ("sync-online.png");
   hide_sync_panel (window);
