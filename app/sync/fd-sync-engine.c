@@ -251,6 +251,66 @@ apply_page (FdSyncEngine  *self,
   return fd_store_commit (self->store, error);
 }
 
+/* A page asked for in a thread of its own while the one before is
+ * written: the server and the station work at the same time. Only one
+ * request is ever on its way, so the client is never used by two threads
+ * at once. */
+typedef struct
+{
+  GThread      *thread;
+  FdFhirClient *client;
+  char         *url;
+  GCancellable *cancellable;
+  JsonObject   *bundle;
+  GError       *error;
+} Ahead;
+
+static gpointer
+ahead_thread (gpointer data)
+{
+  Ahead *ahead = data;
+
+  ahead->bundle = fd_fhir_client_get (ahead->client, ahead->url, ahead->cancellable, &ahead->error);
+  return NULL;
+}
+
+static void
+ahead_start (Ahead        *ahead,
+             FdFhirClient *client,
+             const char   *url,
+             GCancellable *cancellable)
+{
+  ahead->client = client;
+  ahead->url = g_strdup (url);
+  ahead->cancellable = cancellable;
+  ahead->bundle = NULL;
+  ahead->error = NULL;
+  ahead->thread = g_thread_new ("fd-pull-page", ahead_thread, ahead);
+}
+
+/* The page asked for, or %NULL with @error set */
+static JsonObject *
+ahead_finish (Ahead   *ahead,
+              GError **error)
+{
+  g_thread_join (g_steal_pointer (&ahead->thread));
+  g_clear_pointer (&ahead->url, g_free);
+  if (ahead->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&ahead->error));
+  return g_steal_pointer (&ahead->bundle);
+}
+
+/* Waits for a page no longer wanted */
+static void
+ahead_drop (Ahead *ahead)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) bundle = NULL;
+
+  if (ahead->thread != NULL)
+    bundle = ahead_finish (ahead, &error);
+}
+
 /* Downloads every page of one search. With @incremental, the search asks
  * only for what changed since the type's watermark and moves it page by
  * page; otherwise it leaves the watermark alone. */
@@ -271,6 +331,7 @@ pull_search (Pull        *pull,
   g_autofree char *previous_page = NULL;
   guint skip = 0;
   guint entries_seen = 0;
+  Ahead ahead = { NULL, };
 
   while (url != NULL)
     {
@@ -287,7 +348,12 @@ pull_search (Pull        *pull,
           return FALSE;
         }
 
-      bundle = fd_fhir_client_get (self->client, url, pull->cancellable, error);
+      /* The page asked for while the one before was written is this one:
+       * each next link becomes the next url */
+      if (ahead.thread != NULL)
+        bundle = ahead_finish (&ahead, error);
+      else
+        bundle = fd_fhir_client_get (self->client, url, pull->cancellable, error);
       if (bundle == NULL)
         return FALSE;
       if (g_strcmp0 (fd_fhir_get_string (bundle, "resourceType"), "Bundle") != 0)
@@ -297,14 +363,20 @@ pull_search (Pull        *pull,
           return FALSE;
         }
 
+      next = next_link (bundle);
+      if (next != NULL && !g_hash_table_contains (seen, next))
+        ahead_start (&ahead, self->client, next, pull->cancellable);
+
       if (!apply_page (self, type, bundle, incremental, want, want_data, pull,
                        &n_entries, &n_at_watermark, error))
-        return FALSE;
+        {
+          ahead_drop (&ahead);
+          return FALSE;
+        }
       if (pull->progress != NULL)
         pull->progress (type, stats->pulled, pull->user_data);
 
       entries_seen += n_entries;
-      next = next_link (bundle);
       g_free (url);
       url = g_strdup (next);
       if (url != NULL || n_entries < self->page_size)
