@@ -369,6 +369,46 @@ test_found_on_server_and_kept (void)
   g_assert_false (fd_store_is_patient_kept (store, "no-such-patient"));
 }
 
+/* A window of three days holds a small part of the schedule, so the first
+ * pull searches it by date instead of reading the schedule whole (the
+ * default window of /working-set/first-pull holds most of it): the same
+ * appointments and patients either way */
+static void
+test_narrow_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ("narrow");
+  g_autoptr(FdSyncEngine) engine = new_engine (store);
+  g_autoptr(GHashTable) patients = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr(GPtrArray) appointments = NULL;
+  guint n_appointments;
+  GDate first, last;
+  FdStoreCounts counts;
+  FdSyncStats stats;
+
+  fd_sync_engine_set_window (engine, 1, 1);
+  g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fd_store_get_counts (store, &counts, &error));
+
+  fd_sync_engine_get_window (engine, &first, &last);
+  patients = window_patients (&first, &last, &n_appointments);
+  g_assert_cmpuint (n_appointments, >, 0);
+  g_assert_cmpint (counts.appointments * 3, <, server_total ("Appointment?_summary=count"));
+  g_assert_cmpint (counts.appointments, ==, n_appointments);
+  query = window_query (&first, &last);
+  appointments = server_all (query);
+  for (guint i = 0; i < appointments->len; i++)
+    {
+      g_autofree char *version = fd_store_get_version (store, "Appointment",
+                                                       fd_fhir_get_string (g_ptr_array_index (appointments, i), "id"));
+      g_assert_nonnull (version);
+    }
+  g_assert_cmpint (counts.patients, ==, g_hash_table_size (patients));
+  g_assert_cmpuint (stats.entered, ==, g_hash_table_size (patients));
+}
+
 static void
 test_search_queries (void)
 {
@@ -432,6 +472,7 @@ main (int argc, char **argv)
   server = fd_test_start_demo_server (work_dir, &options, &server_url);
 
   g_test_add_func ("/working-set/first-pull", test_first_pull);
+  g_test_add_func ("/working-set/narrow-window", test_narrow_window);
   g_test_add_func ("/working-set/changes-in-and-out", test_changes_in_and_out);
   g_test_add_func ("/working-set/found-on-server-and-kept", test_found_on_server_and_kept);
 
