@@ -469,20 +469,10 @@ char *
 fd_store_find_encounter (FdStore    *self,
                          const char *appointment_id)
 {
-  sqlite3_stmt *stmt;
-  char *id = NULL;
-
-  stmt = fd_store_prepare (self,
-                           "SELECT id FROM encounter WHERE appointment_id = ?1"
-                           " ORDER BY status IN ('cancelled', 'entered-in-error'), since_unix DESC LIMIT 1",
-                           NULL);
-  if (stmt == NULL)
-    return NULL;
-  fd_store_bind_text (stmt, 1, appointment_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = g_strdup (fd_store_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return id;
+  return fd_store_query_text (self,
+                              "SELECT id FROM encounter WHERE appointment_id = ?1"
+                              " ORDER BY status IN ('cancelled', 'entered-in-error'), since_unix DESC LIMIT 1",
+                              appointment_id, NULL);
 }
 
 /**
@@ -501,22 +491,12 @@ fd_store_find_today_appointment (FdStore     *self,
                                  const GDate *day)
 {
   g_autofree char *iso = fd_date_format_iso (day);
-  sqlite3_stmt *stmt;
-  char *id = NULL;
 
-  stmt = fd_store_prepare (self,
-                           "SELECT id FROM appointment WHERE patient_id = ?1 AND day = ?2"
-                           " AND status NOT IN ('cancelled', 'entered-in-error')"
-                           " ORDER BY status NOT IN ('booked', 'pending', 'proposed'), start_unix LIMIT 1",
-                           NULL);
-  if (stmt == NULL)
-    return NULL;
-  fd_store_bind_text (stmt, 1, patient_id);
-  fd_store_bind_text (stmt, 2, iso);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = g_strdup (fd_store_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return id;
+  return fd_store_query_text (self,
+                              "SELECT id FROM appointment WHERE patient_id = ?1 AND day = ?2"
+                              " AND status NOT IN ('cancelled', 'entered-in-error')"
+                              " ORDER BY status NOT IN ('booked', 'pending', 'proposed'), start_unix LIMIT 1",
+                              patient_id, iso);
 }
 
 /**
@@ -730,20 +710,33 @@ fd_store_checkin (FdStore              *self,
   return TRUE;
 }
 
-static JsonObject *
-get_live_encounter (FdStore     *self,
-                    const char  *appointment_id,
-                    GError     **error)
+/* The visit an appointment's check-in opened, if any, and where it stands */
+static gboolean
+load_visit (FdStore      *self,
+            JsonObject   *appointment,
+            JsonObject  **encounter,
+            FdFlowState  *current,
+            GError      **error)
 {
-  g_autofree char *encounter_id = fd_store_find_encounter (self, appointment_id);
+  g_autofree char *encounter_id = fd_store_find_encounter (self, fd_fhir_get_string (appointment, "id"));
 
-  if (encounter_id == NULL)
-    {
-      g_set_error_literal (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED,
-                           _("The patient has not been checked in"));
-      return NULL;
-    }
-  return fd_store_get (self, "Encounter", encounter_id, error);
+  *encounter = NULL;
+  if (encounter_id != NULL && !(*encounter = fd_store_get (self, "Encounter", encounter_id, error)))
+    return FALSE;
+  *current = fd_flow_state_from_status (fd_fhir_get_string (appointment, "status"),
+                                        fd_fhir_get_string (*encounter, "status"));
+  return TRUE;
+}
+
+static gboolean
+require_visit (JsonObject  *encounter,
+               GError     **error)
+{
+  if (encounter != NULL)
+    return TRUE;
+  g_set_error_literal (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED,
+                       _("The patient has not been checked in"));
+  return FALSE;
 }
 
 static gboolean
@@ -755,15 +748,11 @@ change_in_transaction (FdStore      *self,
                        const char   *who,
                        GError      **error)
 {
-  const char *appointment_id = fd_fhir_get_string (appointment, "id");
-  g_autofree char *encounter_id = fd_store_find_encounter (self, appointment_id);
   g_autoptr(JsonObject) encounter = NULL;
   FdFlowState current;
 
-  if (encounter_id != NULL && !(encounter = fd_store_get (self, "Encounter", encounter_id, error)))
+  if (!load_visit (self, appointment, &encounter, &current, error))
     return FALSE;
-  current = fd_flow_state_from_status (fd_fhir_get_string (appointment, "status"),
-                                       fd_fhir_get_string (encounter, "status"));
 
   switch (state)
     {
@@ -775,7 +764,7 @@ change_in_transaction (FdStore      *self,
           g_set_error_literal (error, FD_STORE_ERROR, FD_STORE_ERROR_INVALID, _("Say which room"));
           return FALSE;
         }
-      if (encounter == NULL && !(encounter = get_live_encounter (self, appointment_id, error)))
+      if (!require_visit (encounter, error))
         return FALSE;
       fd_encounter_set_room (encounter, room, now);
       if (current != FD_FLOW_ROOMED)
@@ -785,7 +774,7 @@ change_in_transaction (FdStore      *self,
     case FD_FLOW_CHECKED_OUT:
       if (current != FD_FLOW_ARRIVED && current != FD_FLOW_ROOMED)
         break;
-      if (encounter == NULL && !(encounter = get_live_encounter (self, appointment_id, error)))
+      if (!require_visit (encounter, error))
         return FALSE;
       fd_encounter_set_room (encounter, NULL, now);
       fd_encounter_change_status (encounter, "finished", now, who, NULL);
@@ -860,15 +849,11 @@ undo_in_transaction (FdStore     *self,
                      const char  *who,
                      GError     **error)
 {
-  const char *appointment_id = fd_fhir_get_string (appointment, "id");
-  g_autofree char *encounter_id = fd_store_find_encounter (self, appointment_id);
   g_autoptr(JsonObject) encounter = NULL;
   FdFlowState current;
 
-  if (encounter_id != NULL && !(encounter = fd_store_get (self, "Encounter", encounter_id, error)))
+  if (!load_visit (self, appointment, &encounter, &current, error))
     return FALSE;
-  current = fd_flow_state_from_status (fd_fhir_get_string (appointment, "status"),
-                                       fd_fhir_get_string (encounter, "status"));
 
   switch (current)
     {

@@ -37,6 +37,10 @@ gboolean      fd_store_collect_rows    (FdStore        *self,
                                         GPtrArray      *out,
                                         GError        **error);
 gboolean      fd_store_in_transaction  (FdStore        *self);
+char         *fd_store_query_text      (FdStore        *self,
+                                        const char     *sql,
+                                        const char     *a,
+                                        const char     *b);
 /* Announced as FdStore::changed after the commit */
 void          fd_store_record_change   (FdStore        *self,
                                         const char     *type,

@@ -1908,11 +1908,12 @@ fd_store_get_patient_balance (FdStore     *self,
   return TRUE;
 }
 
-static char *
-query_text (FdStore    *self,
-            const char *sql,
-            const char *a,
-            const char *b)
+/* The first column of the first row, for one or two text parameters */
+char *
+fd_store_query_text (FdStore    *self,
+                     const char *sql,
+                     const char *a,
+                     const char *b)
 {
   sqlite3_stmt *stmt = prepare (self, sql, NULL);
   char *value = NULL;
@@ -1940,7 +1941,7 @@ fd_store_get_meta (FdStore    *self,
                    const char *key)
 {
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
-  return query_text (self, "SELECT value FROM meta WHERE key = ?1", key, NULL);
+  return fd_store_query_text (self, "SELECT value FROM meta WHERE key = ?1", key, NULL);
 }
 
 /**
@@ -1989,7 +1990,7 @@ fd_store_get_version (FdStore    *self,
                       const char *id)
 {
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
-  return query_text (self, "SELECT version_id FROM resource WHERE type = ?1 AND id = ?2", type, id);
+  return fd_store_query_text (self, "SELECT version_id FROM resource WHERE type = ?1 AND id = ?2", type, id);
 }
 
 /**
@@ -2294,7 +2295,7 @@ fd_store_resolve_conflict (FdStore     *self,
 
   g_return_val_if_fail (FD_IS_STORE (self), FALSE);
 
-  theirs_json = query_text (self, "SELECT theirs FROM outbox WHERE type = ?1 AND id = ?2"
+  theirs_json = fd_store_query_text (self, "SELECT theirs FROM outbox WHERE type = ?1 AND id = ?2"
                                   " AND state = 'parked' AND kind = 'conflict' ORDER BY seq DESC LIMIT 1", type, id);
   if (theirs_json == NULL || (theirs = fd_fhir_parse (theirs_json, -1, &local_error)) == NULL)
     {

@@ -314,40 +314,18 @@ update_actions (FdCheckinView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "board.walkin", self->store != NULL);
 }
 
+/* Whether a row brings a provider or a place the filters do not offer */
 static gboolean
-same_strings (GPtrArray *a,
-              GPtrArray *b)
+adds_to_filters (FdCheckinView *self,
+                 FdVisitItem   *visit)
 {
-  if (a->len != b->len)
-    return FALSE;
-  for (guint i = 0; i < a->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (a, i), g_ptr_array_index (b, i)) != 0)
-      return FALSE;
-  return TRUE;
-}
+  FdAppointmentItem *appointment = fd_visit_item_get_appointment (visit);
+  const char *id = fd_appointment_item_get_practitioner_id (appointment);
+  const char *location = fd_appointment_item_get_location_display (appointment);
 
-/* Whether the day's providers and locations are still those in the filters */
-static gboolean
-filters_current (FdCheckinView *self)
-{
-  GListModel *rows = fd_board_model_get_model (self->board);
-  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
-    {
-      g_autoptr(FdVisitItem) visit = g_list_model_get_item (rows, i);
-      FdAppointmentItem *appointment = fd_visit_item_get_appointment (visit);
-      const char *id = fd_appointment_item_get_practitioner_id (appointment);
-      const char *location = fd_appointment_item_get_location_display (appointment);
-
-      if (id != NULL && !g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
-        g_ptr_array_add (ids, (gpointer) id);
-      if (location != NULL && *location != '\0' &&
-          !g_ptr_array_find_with_equal_func (names, location, g_str_equal, NULL))
-        g_ptr_array_add (names, (gpointer) location);
-    }
-  return same_strings (ids, self->provider_ids) && same_strings (names, self->location_names);
+  return (id != NULL && !g_ptr_array_find_with_equal_func (self->provider_ids, id, g_str_equal, NULL)) ||
+         (location != NULL && *location != '\0' &&
+          !g_ptr_array_find_with_equal_func (self->location_names, location, g_str_equal, NULL));
 }
 
 static void
@@ -701,11 +679,24 @@ board_reloaded_cb (FdCheckinView *self)
 }
 
 static void
-rows_changed_cb (FdCheckinView *self)
+rows_changed_cb (FdCheckinView *self,
+                 guint          position,
+                 guint          removed,
+                 guint          added,
+                 GListModel    *rows)
 {
-  /* A walk-in can bring a provider or a place the day did not have */
-  if (!filters_current (self))
-    fill_filters (self);
+  /* A walk-in can bring a provider or a place the day did not have: only the
+   * rows that came in are looked at */
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(FdVisitItem) visit = g_list_model_get_item (rows, i);
+
+      if (adds_to_filters (self, visit))
+        {
+          fill_filters (self);
+          break;
+        }
+    }
   update_summary (self);
   update_actions (self);
 }
