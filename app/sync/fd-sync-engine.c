@@ -1436,28 +1436,65 @@ stored_from_response (JsonObject *sent,
   return stored;
 }
 
-/* Sends groups[first..first+n) as one batch; returns the groups the batch did
- * not settle (refused, stale, unclear), or %NULL if the server took no batch */
-static GPtrArray *
-push_batch (FdSyncEngine  *self,
-            GPtrArray     *groups,
-            guint          first,
-            guint          n,
-            FdSyncStats   *stats,
-            GCancellable  *cancellable,
-            GError       **error)
+/* One batch request of the push. While it is on its way (in its own
+ * thread, as with the pull's pages) the station writes down the answer to
+ * the one before, so the server and the station work at the same time. */
+typedef struct
 {
-  g_autoptr(GPtrArray) retry = g_ptr_array_new ();
-  g_autoptr(GPtrArray) batched = g_ptr_array_new ();
-  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr(JsonObject) bundle = json_object_new ();
-  g_autoptr(JsonObject) answer = NULL;
-  JsonArray *request_entries = json_array_new ();
-  JsonArray *answers;
+  GPtrArray    *batched;  /* (element-type Group): the records sent */
+  GPtrArray    *sent;     /* (element-type JsonObject): what was sent of each */
+  GPtrArray    *stored;   /* (element-type JsonObject): the server's copy, or NULL */
+  GPtrArray    *retry;    /* (element-type Group): what goes one by one */
+  JsonObject   *bundle;
+  GThread      *thread;
+  FdFhirClient *client;
+  GCancellable *cancellable;
+  JsonObject   *answer;
+  GError       *error;
+} Batch;
 
-  json_object_set_string_member (bundle, "resourceType", "Bundle");
-  json_object_set_string_member (bundle, "type", "batch");
-  json_object_set_array_member (bundle, "entry", request_entries);
+static void
+unref_object (gpointer object)
+{
+  if (object != NULL)
+    json_object_unref (object);
+}
+
+static void
+batch_free (Batch *batch)
+{
+  /* A request still on its way is waited for: it uses the client */
+  if (batch->thread != NULL)
+    g_thread_join (batch->thread);
+  g_ptr_array_unref (batch->batched);
+  g_ptr_array_unref (batch->sent);
+  g_ptr_array_unref (batch->stored);
+  g_ptr_array_unref (batch->retry);
+  g_clear_pointer (&batch->bundle, json_object_unref);
+  g_clear_pointer (&batch->answer, json_object_unref);
+  g_clear_error (&batch->error);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+/* The batch Bundle for groups[first..first+n) */
+static Batch *
+batch_new (GPtrArray *groups,
+           guint      first,
+           guint      n)
+{
+  Batch *batch = g_new0 (Batch, 1);
+  JsonArray *request_entries = json_array_new ();
+
+  batch->batched = g_ptr_array_new ();
+  batch->sent = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  batch->stored = g_ptr_array_new_with_free_func (unref_object);
+  batch->retry = g_ptr_array_new ();
+  batch->bundle = json_object_new ();
+  json_object_set_string_member (batch->bundle, "resourceType", "Bundle");
+  json_object_set_string_member (batch->bundle, "type", "batch");
+  json_object_set_array_member (batch->bundle, "entry", request_entries);
 
   for (guint i = first; i < first + n; i++)
     {
@@ -1471,11 +1508,11 @@ push_batch (FdSyncEngine  *self,
       if (resource == NULL || is_first_come (group))
         {
           g_clear_pointer (&resource, json_object_unref);
-          g_ptr_array_add (retry, group);
+          g_ptr_array_add (batch->retry, group);
           continue;
         }
-      g_ptr_array_add (batched, group);
-      g_ptr_array_add (sent, resource);
+      g_ptr_array_add (batch->batched, group);
+      g_ptr_array_add (batch->sent, resource);
       entry = json_object_new ();
       request = json_object_new ();
       url = g_strdup_printf ("%s/%s", group->type, group->id);
@@ -1491,47 +1528,106 @@ push_batch (FdSyncEngine  *self,
       json_array_add_object_element (request_entries, entry);
     }
 
-  if (batched->len == 0)
-    return g_steal_pointer (&retry);
+  return batch;
+}
 
-  answer = fd_fhir_client_post_batch (self->client, bundle, cancellable, error);
-  if (answer == NULL)
-    return NULL;
-  answers = fd_fhir_get_array (answer, "entry");
-  if (answers == NULL || json_array_get_length (answers) != batched->len)
+static gpointer
+batch_thread (gpointer data)
+{
+  Batch *batch = data;
+
+  batch->answer = fd_fhir_client_post_batch (batch->client, batch->bundle, batch->cancellable, &batch->error);
+  return NULL;
+}
+
+/* Sends the batch, unless it holds nothing to send */
+static void
+batch_send (Batch        *batch,
+            FdFhirClient *client,
+            GCancellable *cancellable)
+{
+  g_assert (batch->thread == NULL);
+
+  if (batch->batched->len == 0)
+    return;
+  batch->client = client;
+  batch->cancellable = cancellable;
+  batch->thread = g_thread_new ("fd-push-batch", batch_thread, batch);
+}
+
+/* Waits for the answer and reads from it the copy the server stored of each
+ * record it took; what it did not settle (refused, stale, unclear) joins the
+ * records to send one by one. %FALSE with @error if the server took no batch. */
+static gboolean
+batch_receive (Batch   *batch,
+               GError **error)
+{
+  JsonArray *answers;
+
+  if (batch->batched->len == 0)
+    return TRUE;
+
+  g_thread_join (g_steal_pointer (&batch->thread));
+  if (batch->answer == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&batch->error));
+      return FALSE;
+    }
+  answers = fd_fhir_get_array (batch->answer, "entry");
+  if (answers == NULL || json_array_get_length (answers) != batch->batched->len)
     {
       g_set_error_literal (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
                            _("The server’s answer to a batch does not match it"));
-      return NULL;
+      return FALSE;
     }
 
-  if (!fd_store_begin (self->store, error))
-    return NULL;
-  for (guint i = 0; i < batched->len; i++)
+  for (guint i = 0; i < batch->batched->len; i++)
     {
-      Group *group = g_ptr_array_index (batched, i);
+      Group *group = g_ptr_array_index (batch->batched, i);
       JsonObject *entry = fd_fhir_array_object (answers, i);
       const char *status = fd_fhir_get_string (fd_fhir_get_object (entry, "response"), "status");
       g_autoptr(JsonObject) stored = NULL;
 
       if (status != NULL && status[0] == '2')
-        stored = stored_from_response (g_ptr_array_index (sent, i), entry);
+        stored = stored_from_response (g_ptr_array_index (batch->sent, i), entry);
       if (!is_stored_copy (stored, group))
         {
-          g_ptr_array_add (retry, group);
-          continue;
+          g_clear_pointer (&stored, json_object_unref);
+          g_ptr_array_add (batch->retry, group);
         }
+      g_ptr_array_add (batch->stored, g_steal_pointer (&stored));
+    }
+
+  return TRUE;
+}
+
+/* Writes down, in one transaction, every record the server took */
+static gboolean
+batch_record (FdSyncEngine  *self,
+              Batch         *batch,
+              FdSyncStats   *stats,
+              GError       **error)
+{
+  if (batch->stored->len == 0)
+    return TRUE;
+
+  if (!fd_store_begin (self->store, error))
+    return FALSE;
+  for (guint i = 0; i < batch->batched->len; i++)
+    {
+      Group *group = g_ptr_array_index (batch->batched, i);
+      JsonObject *stored = g_ptr_array_index (batch->stored, i);
+
+      if (stored == NULL)
+        continue;
       if (!fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, stored, TRUE, error))
         {
           fd_store_rollback (self->store);
-          return NULL;
+          return FALSE;
         }
       stats->pushed++;
     }
-  if (!fd_store_commit (self->store, error))
-    return NULL;
-
-  return g_steal_pointer (&retry);
+  return fd_store_commit (self->store, error);
 }
 
 /**
@@ -1558,6 +1654,7 @@ fd_sync_engine_push (FdSyncEngine  *self,
 {
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(Batch) batch = NULL;
 
   g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
 
@@ -1572,18 +1669,33 @@ fd_sync_engine_push (FdSyncEngine  *self,
     return FALSE;
 
   groups = squash (entries);
+
+  /* A server that takes no batch gets every record in its own PUT */
+  if (!self->use_batch)
+    {
+      for (guint i = 0; i < groups->len; i++)
+        if (!push_group (self, g_ptr_array_index (groups, i), stats, cancellable, error))
+          return FALSE;
+      return TRUE;
+    }
+
+  if (groups->len > 0)
+    {
+      batch = batch_new (groups, 0, MIN (PUSH_BATCH, groups->len));
+      batch_send (batch, self->client, cancellable);
+    }
+
   for (guint i = 0; i < groups->len; i += PUSH_BATCH)
     {
       guint n = MIN (PUSH_BATCH, groups->len - i);
+      g_autoptr(Batch) next = NULL;
       g_autoptr(GError) local_error = NULL;
-      g_autoptr(GPtrArray) retry = NULL;
 
-      /* Many records in one request; what the batch does not settle goes one by one */
-      if (self->use_batch)
-        retry = push_batch (self, groups, i, n, stats, cancellable, &local_error);
-      else  /* as if the server had refused the batch: the same one-by-one path */
-        g_set_error_literal (&local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_SERVER, "no batch");
-      if (retry == NULL)
+      /* The next request is put together while this one is on its way */
+      if (i + n < groups->len)
+        next = batch_new (groups, i + n, MIN (PUSH_BATCH, groups->len - i - n));
+
+      if (!batch_receive (batch, &local_error))
         {
           if (g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK) ||
               g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -1593,14 +1705,28 @@ fd_sync_engine_push (FdSyncEngine  *self,
               return FALSE;
             }
           g_debug ("The server took no batch (error %d); sending one by one", local_error->code);
-          retry = g_ptr_array_new ();
+          g_ptr_array_set_size (batch->stored, 0);
+          g_ptr_array_set_size (batch->retry, 0);
           for (guint j = i; j < i + n; j++)
-            g_ptr_array_add (retry, g_ptr_array_index (groups, j));
+            g_ptr_array_add (batch->retry, g_ptr_array_index (groups, j));
         }
 
-      for (guint j = 0; j < retry->len; j++)
-        if (!push_group (self, g_ptr_array_index (retry, j), stats, cancellable, error))
+      /* When nothing of this batch waits to go one by one, the next leaves
+       * now and this one is written down while the server works on it;
+       * otherwise the order holds: referenced records reach the server first */
+      if (next != NULL && batch->retry->len == 0)
+        batch_send (next, self->client, cancellable);
+
+      if (!batch_record (self, batch, stats, error))
+        return FALSE;
+      for (guint j = 0; j < batch->retry->len; j++)
+        if (!push_group (self, g_ptr_array_index (batch->retry, j), stats, cancellable, error))
           return FALSE;
+
+      if (next != NULL && batch->retry->len > 0)
+        batch_send (next, self->client, cancellable);
+      g_clear_pointer (&batch, batch_free);
+      batch = g_steal_pointer (&next);
     }
 
   return TRUE;

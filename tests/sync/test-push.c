@@ -250,6 +250,66 @@ test_parked_does_not_block (void)
   }
 }
 
+/* More changes than one batch holds: a refused record in the first batch
+ * goes one by one, and the batches behind it still all arrive, once */
+static void
+test_many_batches (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = synced_store ("batches");
+  g_autoptr(FdSyncEngine) engine = engine_for (store, server_url);
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) appointment = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  g_autofree char *appointment_json = NULL;
+  FdSyncStats stats;
+
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("batch-test-%03u", i);
+      g_autofree char *json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"%s\","
+                                               "\"name\":[{\"family\":\"Batch-Test\",\"given\":[\"N%u\"]}],"
+                                               "\"birthDate\":\"1980-02-%02u\"}", id, i, 1 + i % 28);
+      g_autoptr(JsonObject) patient = fd_fhir_parse (json, -1, &error);
+
+      /* The fifth record carries a value no FHIR server accepts */
+      if (i == 4)
+        json_object_set_int_member (patient, "gender", 5);
+      g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+      g_ptr_array_add (created, g_strdup (id));
+    }
+  appointment_json = g_strdup ("{\"resourceType\":\"Appointment\",\"id\":\"batch-test-visit\",\"status\":\"booked\","
+                               "\"start\":\"2026-11-25T15:00:00Z\",\"end\":\"2026-11-25T15:15:00Z\","
+                               "\"participant\":[{\"actor\":{\"reference\":\"Patient/batch-test-249\"},\"status\":\"accepted\"}]}");
+  appointment = fd_fhir_parse (appointment_json, -1, &error);
+  g_assert_true (fd_store_put (store, appointment, FD_STORE_ORIGIN_LOCAL, &error));
+
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 250);
+  g_assert_cmpuint (stats.parked, ==, 1);
+  g_assert_cmpint (pending (store), ==, 0);
+
+  for (guint i = 0; i < created->len; i++)
+    {
+      g_autoptr(JsonObject) patient = NULL;
+      g_autofree char *cached = NULL;
+
+      if (i == 4)
+        continue;
+      patient = server_resource ("Patient", g_ptr_array_index (created, i));
+      cached = fd_store_get_version (store, "Patient", g_ptr_array_index (created, i));
+      g_assert_cmpstr (version_of (patient), ==, "1");
+      g_assert_cmpstr (cached, ==, "1");
+    }
+  remote = server_resource ("Appointment", "batch-test-visit");
+  g_assert_cmpstr (version_of (remote), ==, "1");
+
+  /* Nothing is sent twice */
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_cmpuint (stats.pushed, ==, 0);
+}
+
 static void
 test_conflict_kept (void)
 {
@@ -455,6 +515,7 @@ main (int argc, char **argv)
   g_test_add_func ("/push/outage-then-push", test_outage_then_push);
   g_test_add_func ("/push/lost-reply", test_lost_reply);
   g_test_add_func ("/push/parked-does-not-block", test_parked_does_not_block);
+  g_test_add_func ("/push/many-batches", test_many_batches);
   g_test_add_func ("/push/conflict-kept", test_conflict_kept);
   g_test_add_func ("/push/disjoint-merge", test_disjoint_merge);
   g_test_add_func ("/push/resolve-conflict", test_resolve_conflict);
