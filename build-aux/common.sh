@@ -8,6 +8,7 @@ FRONTDESK_PACKAGES=(
   libsqlite3-dev sqlite3 libcairo2-dev libpango1.0-dev libjson-glib-dev libsecret-1-dev glib-networking
   desktop-file-utils appstream-util
   xvfb xauth dbus dbus-x11 at-spi2-core python3-pyatspi
+  gnome-keyring
   poppler-utils imagemagick curl xdotool
   clang clang-tools libclang-rt-14-dev
   fonts-cantarell fonts-dejavu-core

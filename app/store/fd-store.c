@@ -65,6 +65,39 @@ static const struct {
 /* Helpers */
 
 static gboolean
+errno_is_disk_full (int errsv)
+{
+#ifdef EDQUOT
+  if (errsv == EDQUOT)
+    return TRUE;
+#endif
+  return errsv == ENOSPC;
+}
+
+static void
+set_disk_full_error (GError **error)
+{
+  g_set_error_literal (error, FD_STORE_ERROR, FD_STORE_ERROR_DISK_FULL,
+                       _("The disk is full. Nothing was saved; free some space and try again."));
+}
+
+/* SQLite says SQLITE_FULL when a write to the database or its WAL runs out of
+ * room, but a plain I/O error when creating or growing the WAL index or a
+ * file fails for the same reason: the errno tells them apart */
+static gboolean
+sqlite_is_disk_full (sqlite3 *db,
+                     int      rc)
+{
+  int primary = rc & 0xff;
+
+  if (primary == SQLITE_FULL)
+    return TRUE;
+  if ((primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN) && db != NULL)
+    return errno_is_disk_full (sqlite3_system_errno (db));
+  return FALSE;
+}
+
+static gboolean
 set_error_from_sqlite (FdStore     *self,
                        sqlite3     *db,
                        int          rc,
@@ -72,12 +105,14 @@ set_error_from_sqlite (FdStore     *self,
 {
   int primary = rc & 0xff;
 
+  if (sqlite_is_disk_full (db, rc))
+    {
+      set_disk_full_error (error);
+      return FALSE;
+    }
+
   switch (primary)
     {
-    case SQLITE_FULL:
-      g_set_error_literal (error, FD_STORE_ERROR, FD_STORE_ERROR_DISK_FULL,
-                           _("The disk is full. Nothing was saved; free some space and try again."));
-      break;
     case SQLITE_READONLY:
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
@@ -1007,6 +1042,12 @@ fd_store_open (const char  *path,
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int errsv = errno;
+
+      if (errno_is_disk_full (errsv))
+        {
+          set_disk_full_error (error);
+          return NULL;
+        }
       g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_WRITABLE,
                    _("The profile folder cannot be created: %s"), g_strerror (errsv));
       return NULL;
@@ -1030,6 +1071,12 @@ fd_store_open (const char  *path,
       if (fd < 0)
         {
           int errsv = errno;
+
+          if (errno_is_disk_full (errsv))
+            {
+              set_disk_full_error (error);
+              return NULL;
+            }
           g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_WRITABLE,
                        _("The database cannot be created in the profile folder: %s"),
                        g_strerror (errsv));

@@ -546,3 +546,181 @@ fd_test_default_window (const GDate *today,
   *last = day;
   g_date_add_days (last, 30);
 }
+
+/* A Secret Service of the test's own */
+
+struct _FdTestKeyring
+{
+  char        *dir;
+  char        *address;
+  char        *saved_address;
+  GSubprocess *bus;
+  GSubprocess *daemon;
+};
+
+#define KEYRING_PASSWORD "frontdesk-test-keyring"
+
+static void
+stop_process (GSubprocess *process)
+{
+  if (process == NULL)
+    return;
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+static gboolean
+name_has_owner (GDBusConnection *bus,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+/**
+ * fd_test_keyring_start:
+ * @error: why no Secret Service could be started, for the test to skip with
+ *
+ * Starts a D-Bus bus of the test's own and gnome-keyring-daemon's Secret
+ * Service on it, its login keyring created and unlocked in a temporary home,
+ * and points this process (and the processes it starts) at that bus. Nothing
+ * touches the keyring of the person running the tests. Call before anything
+ * in the process uses the session bus.
+ *
+ * Returns: (transfer full) (nullable): the running service
+ */
+FdTestKeyring *
+fd_test_keyring_start (GError **error)
+{
+  g_autoptr(GSubprocessLauncher) bus_launcher = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *daemon_path = g_find_program_in_path ("gnome-keyring-daemon");
+  g_autofree char *bus_path = g_find_program_in_path ("dbus-daemon");
+  FdTestKeyring *keyring;
+  const char *subdirs[] = { "home", "data", "config", "cache", "runtime" };
+  const char *env_names[] = { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR" };
+  gint64 deadline;
+
+  if (daemon_path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           "gnome-keyring-daemon is not installed (Debian package gnome-keyring)");
+      return NULL;
+    }
+  if (bus_path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "dbus-daemon is not installed");
+      return NULL;
+    }
+
+  keyring = g_new0 (FdTestKeyring, 1);
+  keyring->dir = fd_test_make_dir ();
+  keyring->saved_address = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+
+  /* A bus of its own: the daemon can claim org.freedesktop.secrets even where
+   * a desktop session runs one, and leaves with the test */
+  listen = g_strdup_printf ("--address=unix:path=%s/bus", keyring->dir);
+  bus_launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (bus_launcher, die_with_parent, NULL, NULL);
+  keyring->bus = g_subprocess_launcher_spawn (bus_launcher, error, bus_path, "--session", "--nofork",
+                                              "--print-address=1", listen, NULL);
+  if (keyring->bus == NULL)
+    goto failed;
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (keyring->bus));
+  keyring->address = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, error);
+  if (keyring->address == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "dbus-daemon gave no address");
+      goto failed;
+    }
+
+  /* Its keyrings and sockets in a temporary home; unlocked with a password
+   * on stdin, which creates the login keyring the first time */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *path = g_build_filename (keyring->dir, subdirs[i], NULL);
+
+      g_mkdir (path, 0700);
+      g_subprocess_launcher_setenv (launcher, env_names[i], path, TRUE);
+    }
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", keyring->address, TRUE);
+  /* Its own warnings are not the test's */
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  g_subprocess_launcher_unsetenv (launcher, "GNOME_KEYRING_CONTROL");
+  keyring->daemon = g_subprocess_launcher_spawn (launcher, error, daemon_path, "--foreground", "--unlock",
+                                                 "--components=secrets", NULL);
+  if (keyring->daemon == NULL)
+    goto failed;
+  if (!g_output_stream_write_all (g_subprocess_get_stdin_pipe (keyring->daemon),
+                                  KEYRING_PASSWORD, strlen (KEYRING_PASSWORD), NULL, NULL, error) ||
+      !g_output_stream_close (g_subprocess_get_stdin_pipe (keyring->daemon), NULL, error))
+    goto failed;
+
+  bus = g_dbus_connection_new_for_address_sync (keyring->address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, error);
+  if (bus == NULL)
+    goto failed;
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!name_has_owner (bus, "org.freedesktop.secrets"))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                               "gnome-keyring-daemon did not offer the Secret Service within 20 s");
+          goto failed;
+        }
+      g_usleep (20 * 1000);
+    }
+  g_dbus_connection_close_sync (bus, NULL, NULL);
+
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", keyring->address, TRUE);
+  g_unsetenv ("SECRET_SERVICE_BUS_NAME");
+  return keyring;
+
+failed:
+  fd_test_keyring_stop (keyring);
+  return NULL;
+}
+
+/**
+ * fd_test_keyring_stop:
+ * @keyring: (transfer full) (nullable): the service
+ *
+ * Stops the daemon and its bus and removes their files; the session bus
+ * address is put back as it was.
+ */
+void
+fd_test_keyring_stop (FdTestKeyring *keyring)
+{
+  if (keyring == NULL)
+    return;
+  stop_process (keyring->daemon);
+  stop_process (keyring->bus);
+  g_clear_object (&keyring->daemon);
+  g_clear_object (&keyring->bus);
+  if (keyring->saved_address != NULL)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", keyring->saved_address, TRUE);
+  else
+    g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  fd_test_remove_dir (keyring->dir);
+  g_free (keyring->dir);
+  g_free (keyring->address);
+  g_free (keyring->saved_address);
+  g_free (keyring);
+}

@@ -52,4 +52,9 @@ void     fd_test_default_window (const GDate *today,
 double   fd_test_percentile    (GArray     *samples,
                                 double      p);
 
+typedef struct _FdTestKeyring FdTestKeyring;
+
+FdTestKeyring *fd_test_keyring_start (GError        **error);
+void           fd_test_keyring_stop  (FdTestKeyring  *keyring);
+
 G_END_DECLS

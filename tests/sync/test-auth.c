@@ -2,6 +2,8 @@
 /* The station signs in to a real FHIR server that wants credentials: HTTP
  * Basic, a bearer token, OAuth2 client credentials; wrong ones change
  * nothing, secrets never reach the logs. */
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <locale.h>
 #include <string.h>
 
@@ -26,6 +28,9 @@ typedef struct
 } Server;
 
 static char *work_dir;
+static const char *ctl_path;
+static FdTestKeyring *keyring;
+static char *keyring_missing;
 static Server basic_server, bearer_server, oauth_server;
 static FdDemoOptions demo;
 
@@ -478,51 +483,293 @@ resolve (const FdCredentials  *settings,
   return resolved.credentials;
 }
 
-/* The keyring, where a Secret Service runs; the environment wins over it */
+/* frontdesk-ctl syncing with @server in a new process: its output, and
+ * whether it succeeded. @args are its sign-in options; @environment, NULL or
+ * name=value pairs, is added to what it inherits. */
+static gboolean
+ctl_sync (Server             *server,
+          const char         *profile,
+          const char * const *args,
+          const char * const *environment,
+          char              **output)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = g_build_filename (work_dir, "ctl-profiles", NULL);
+
+  g_ptr_array_add (argv, (char *) ctl_path);
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, data_dir);
+  g_ptr_array_add (argv, (char *) "--profile");
+  g_ptr_array_add (argv, (char *) profile);
+  g_ptr_array_add (argv, (char *) "--server");
+  g_ptr_array_add (argv, server->url);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, (char *) "sync");
+  g_ptr_array_add (argv, NULL);
+
+  for (guint i = 0; environment != NULL && environment[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, environment[i], environment[i + 1], TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, output, NULL, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+/* Byte for byte: a database page may hold NULs before and after */
+static gboolean
+bytes_hold (const char *contents,
+            gsize       length,
+            const char *secret)
+{
+  gsize n = strlen (secret);
+
+  for (gsize i = 0; n <= length && i <= length - n; i++)
+    if (memcmp (contents + i, secret, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether any file under @path holds @secret */
+static gboolean
+dir_holds (const char *path,
+           const char *secret)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          if (dir_holds (child, secret))
+            return TRUE;
+        }
+      else if (g_file_get_contents (child, &contents, &length, NULL) &&
+               bytes_hold (contents, length, secret))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   stored;
+  GError    *error;
+} Stored;
+
 static void
-test_keyring (void)
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Stored *stored = user_data;
+
+  stored->stored = fd_credentials_store_finish (result, &stored->error);
+  g_main_loop_quit (stored->loop);
+}
+
+/* Saved as Preferences saves: the settings written, the secret to the
+ * keyring in a worker thread */
+static void
+save_as_preferences (const FdCredentials *credentials,
+                     const char          *server_url,
+                     GSettings           *settings)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Stored stored = { loop, FALSE, NULL };
+
+  g_assert_true (fd_credentials_save_settings (credentials, settings));
+  g_settings_sync ();
+  fd_credentials_store_async (credentials, server_url, NULL, stored_cb, &stored);
+  g_main_loop_run (loop);
+  g_assert_no_error (stored.error);
+  g_assert_true (stored.stored);
+}
+
+static GSettings *
+keyfile_settings (const char *path)
+{
+  g_autoptr(GSettingsBackend) backend = g_keyfile_settings_backend_new (path, "/", NULL);
+
+  return g_settings_new_with_backend ("org.frontdesk.Frontdesk", backend);
+}
+
+/* Without a Secret Service the station says so, and the environment still works */
+static void
+assert_no_keyring (void)
 {
   g_autoptr(FdCredentials) settings = fd_credentials_new (FD_AUTH_BASIC);
   g_autoptr(FdCredentials) found = NULL;
-  g_autoptr(FdFhirClient) client = new_client (&basic_server);
   g_autoptr(GError) error = NULL;
   g_autofree char *secret = NULL;
 
   settings->user = g_strdup (USER);
   secret = fd_credentials_lookup_secret (settings, basic_server.url, NULL, &error);
-  if (g_error_matches (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NO_KEYRING))
-    {
-      /* Without a keyring the station says so, and the environment still works */
-      g_clear_error (&error);
-      g_assert_null (resolve (settings, basic_server.url, &error));
-      g_clear_error (&error);
-      g_setenv ("FRONTDESK_SERVER_TOKEN", BEARER, TRUE);
-      found = resolve (settings, basic_server.url, &error);
-      g_unsetenv ("FRONTDESK_SERVER_TOKEN");
-      g_assert_no_error (error);
-      g_assert_cmpint (found->mode, ==, FD_AUTH_BEARER);
-      g_assert_cmpint (found->source, ==, FD_CREDENTIALS_SOURCE_ENVIRONMENT);
-      g_test_skip ("No Secret Service (gnome-keyring) runs in this session: only the environment path was tested");
-      return;
-    }
-  g_assert_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NOT_FOUND);
+  g_assert_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NO_KEYRING);
+  g_clear_error (&error);
+  g_assert_null (resolve (settings, basic_server.url, &error));
+  g_assert_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NO_KEYRING);
   g_clear_error (&error);
 
-  fd_credentials_set_secret (settings, PASSWORD, FD_CREDENTIALS_SOURCE_ENTERED);
-  g_assert_true (fd_credentials_store_secret (settings, basic_server.url, NULL, &error));
-  g_assert_no_error (error);
-  fd_credentials_set_secret (settings, NULL, FD_CREDENTIALS_SOURCE_NONE);
-
+  g_setenv ("FRONTDESK_SERVER_TOKEN", BEARER, TRUE);
   found = resolve (settings, basic_server.url, &error);
+  g_unsetenv ("FRONTDESK_SERVER_TOKEN");
   g_assert_no_error (error);
-  g_assert_cmpint (found->source, ==, FD_CREDENTIALS_SOURCE_KEYRING);
-  g_assert_cmpstr (found->secret, ==, PASSWORD);
-  g_assert_true (fd_credentials_apply (found, client, &error));
-  assert_pulls (client, "keyring");
+  g_assert_cmpint (found->mode, ==, FD_AUTH_BEARER);
+  g_assert_cmpint (found->source, ==, FD_CREDENTIALS_SOURCE_ENVIRONMENT);
+}
 
-  g_assert_true (fd_credentials_clear_secret (settings, basic_server.url, NULL, &error));
-  g_assert_null (fd_credentials_lookup_secret (settings, basic_server.url, NULL, &error));
-  g_assert_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NOT_FOUND);
+/* The keyring, for real: the password, the token and the client secret
+ * saved as Preferences saves them, read back by a new process that signs in
+ * with them; the environment wins over the keyring; no secret in the
+ * settings or the profile */
+static void
+test_keyring (void)
+{
+  g_autofree char *settings_path = g_build_filename (work_dir, "settings.ini", NULL);
+  g_autofree char *oauth_token_url = token_url (&oauth_server);
+  g_autofree char *settings_text = NULL;
+  g_autofree char *profiles = g_build_filename (work_dir, "ctl-profiles", NULL);
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(FdCredentials) basic = fd_credentials_new (FD_AUTH_BASIC);
+  g_autoptr(FdCredentials) bearer = fd_credentials_new (FD_AUTH_BEARER);
+  g_autoptr(FdCredentials) oauth = fd_credentials_new (FD_AUTH_OAUTH2);
+  g_autoptr(GError) error = NULL;
+  const char *basic_args[] = { "--auth", "basic", "--user", USER, NULL };
+  const char *bearer_args[] = { "--auth", "bearer", NULL };
+  const char *oauth_args[] = { "--auth", "oauth2", "--token-url", oauth_token_url, "--client-id", CLIENT_ID, NULL };
+  const char *wrong_password[] = { "FRONTDESK_SERVER_PASSWORD", "Pw-not-this-one", NULL };
+  const char *right_password[] = { "FRONTDESK_SERVER_PASSWORD", PASSWORD, NULL };
+  const char *secrets[] = { PASSWORD, BEARER, CLIENT_SECRET };
+  const char *secret_variables[] = { "FRONTDESK_SERVER_TOKEN", "FRONTDESK_SERVER_PASSWORD",
+                                     "FRONTDESK_OAUTH_CLIENT_SECRET" };
+  struct {
+    FdCredentials      *credentials;
+    Server             *server;
+    const char         *secret;
+    const char * const *args;
+    const char         *profile;
+  } kinds[] = {
+    { basic, &basic_server, PASSWORD, basic_args, "basic" },
+    { bearer, &bearer_server, BEARER, bearer_args, "bearer" },
+    { oauth, &oauth_server, CLIENT_SECRET, oauth_args, "oauth2" },
+  };
+
+  if (keyring == NULL)
+    {
+      assert_no_keyring ();
+      g_test_skip (keyring_missing);
+      return;
+    }
+  g_assert_nonnull (ctl_path);
+  /* Only the keyring gives secrets here, to this process and to frontdesk-ctl */
+  for (guint i = 0; i < G_N_ELEMENTS (secret_variables); i++)
+    g_unsetenv (secret_variables[i]);
+
+  basic->user = g_strdup (USER);
+  oauth->token_url = g_strdup (oauth_token_url);
+  oauth->client_id = g_strdup (CLIENT_ID);
+  settings = keyfile_settings (settings_path);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(GSettings) reread = NULL;
+      g_autoptr(FdCredentials) saved = NULL;
+      g_autoptr(FdCredentials) found = NULL;
+      g_autofree char *secret = NULL;
+      g_autofree char *output = NULL;
+
+      /* A fresh keyring holds nothing for this server */
+      secret = fd_credentials_lookup_secret (kinds[i].credentials, kinds[i].server->url, NULL, &error);
+      g_assert_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+      g_assert_false (ctl_sync (kinds[i].server, kinds[i].profile, kinds[i].args, NULL, &output));
+      g_assert_nonnull (strstr (output, "keyring holds no secret"));
+      g_clear_pointer (&output, g_free);
+
+      fd_credentials_set_secret (kinds[i].credentials, kinds[i].secret, FD_CREDENTIALS_SOURCE_ENTERED);
+      save_as_preferences (kinds[i].credentials, kinds[i].server->url, settings);
+      fd_credentials_set_secret (kinds[i].credentials, NULL, FD_CREDENTIALS_SOURCE_NONE);
+
+      /* The station starting again: the method from the settings file, the
+       * secret from the keyring */
+      reread = keyfile_settings (settings_path);
+      saved = fd_credentials_from_settings (reread);
+      g_assert_cmpint (saved->mode, ==, kinds[i].credentials->mode);
+      g_assert_null (saved->secret);
+      found = resolve (saved, kinds[i].server->url, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (found->source, ==, FD_CREDENTIALS_SOURCE_KEYRING);
+      g_assert_cmpstr (found->secret, ==, kinds[i].secret);
+
+      /* Another process finds it too, and signs in with it */
+      if (!ctl_sync (kinds[i].server, kinds[i].profile, kinds[i].args, NULL, &output))
+        g_error ("frontdesk-ctl did not sign in with the %s from the keyring: %s", kinds[i].profile, output);
+      g_assert_nonnull (strstr (output, "Pulled "));
+      g_assert_null (strstr (output, kinds[i].secret));
+    }
+
+  /* The environment wins over the keyring, both ways */
+  {
+    g_autofree char *output = NULL;
+    g_autoptr(FdCredentials) found = NULL;
+
+    g_assert_false (ctl_sync (&basic_server, "env-wrong", basic_args, wrong_password, &output));
+    g_assert_nonnull (strstr (output, "401"));
+    g_clear_pointer (&output, g_free);
+
+    fd_credentials_set_secret (basic, "Pw-stale-in-keyring", FD_CREDENTIALS_SOURCE_ENTERED);
+    g_assert_true (fd_credentials_store_secret (basic, basic_server.url, NULL, &error));
+    g_assert_no_error (error);
+    fd_credentials_set_secret (basic, NULL, FD_CREDENTIALS_SOURCE_NONE);
+    g_assert_false (ctl_sync (&basic_server, "keyring-stale", basic_args, NULL, &output));
+    g_clear_pointer (&output, g_free);
+    if (!ctl_sync (&basic_server, "env-right", basic_args, right_password, &output))
+      g_error ("the password in the environment did not win over the keyring: %s", output);
+
+    g_setenv ("FRONTDESK_SERVER_TOKEN", BEARER, TRUE);
+    found = resolve (basic, basic_server.url, &error);
+    g_unsetenv ("FRONTDESK_SERVER_TOKEN");
+    g_assert_no_error (error);
+    g_assert_cmpint (found->mode, ==, FD_AUTH_BEARER);
+    g_assert_cmpint (found->source, ==, FD_CREDENTIALS_SOURCE_ENVIRONMENT);
+    g_assert_cmpstr (found->secret, ==, BEARER);
+  }
+
+  /* Not one secret in the settings file or in any profile's database */
+  g_assert_true (g_file_get_contents (settings_path, &settings_text, NULL, NULL));
+  g_assert_nonnull (strstr (settings_text, "auth-mode"));
+  g_assert_nonnull (strstr (settings_text, CLIENT_ID));
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    {
+      g_assert_null (strstr (settings_text, secrets[i]));
+      g_assert_false (dir_holds (profiles, secrets[i]));
+    }
+  g_assert_false (dir_holds (profiles, "Pw-stale-in-keyring"));
+
+  /* Cleared: gone from the keyring */
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *secret = NULL;
+
+      g_assert_true (fd_credentials_clear_secret (kinds[i].credentials, kinds[i].server->url, NULL, &error));
+      g_assert_no_error (error);
+      secret = fd_credentials_lookup_secret (kinds[i].credentials, kinds[i].server->url, NULL, &error);
+      g_assert_null (secret);
+      g_assert_error (error, FD_CREDENTIALS_ERROR, FD_CREDENTIALS_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+    }
 }
 
 /* On its first cycle the station reads what the server offers and keeps it */
@@ -612,6 +859,8 @@ main (int argc, char **argv)
 
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
+  if (argc > 1)
+    ctl_path = argv[1];
 
   node = g_find_program_in_path ("node");
   if (node == NULL)
@@ -619,6 +868,16 @@ main (int argc, char **argv)
       g_test_skip ("node is not installed");
       return g_test_run ();
     }
+
+  /* Before anything here uses the session bus */
+  {
+    g_autoptr(GError) error = NULL;
+
+    keyring = fd_test_keyring_start (&error);
+    if (keyring == NULL)
+      keyring_missing = g_strdup_printf ("No Secret Service could be started, so only the station's words "
+                                         "without one were tested: %s", error->message);
+  }
 
   work_dir = fd_test_make_dir ();
   fd_demo_options_init (&demo);
@@ -655,5 +914,7 @@ main (int argc, char **argv)
   g_free (oauth_server.url);
   fd_test_remove_dir (work_dir);
   g_free (work_dir);
+  fd_test_keyring_stop (g_steal_pointer (&keyring));
+  g_free (keyring_missing);
   return ret;
 }
