@@ -198,18 +198,20 @@ apply_page (FdSyncEngine  *self,
         }
 
       (*n_entries)++;
-      if (updated != NULL && g_strcmp0 (updated, pull->newest) > 0)
+
+      /* Instants, not text: the server's own spelling is kept to send back */
+      if (fd_instant_later (updated, pull->newest))
         {
           g_free (pull->newest);
           pull->newest = g_strdup (updated);
         }
-      if (incremental && updated != NULL && g_strcmp0 (updated, watermark) > 0)
+      if (incremental && fd_instant_later (updated, watermark))
         {
           g_free (watermark);
           watermark = g_strdup (updated);
           *n_at_watermark = 0;
         }
-      if (incremental && updated != NULL && g_strcmp0 (updated, watermark) == 0)
+      if (incremental && fd_instant_equal (updated, watermark))
         (*n_at_watermark)++;
 
       known = fd_store_get_version (self->store, type, id);
@@ -565,7 +567,7 @@ settle_watermark (FdSyncEngine  *self,
   g_autofree char *key = watermark_key (type);
   g_autofree char *watermark = fd_store_get_meta (self->store, key);
 
-  if (newest == NULL || g_strcmp0 (watermark, newest) >= 0)
+  if (!fd_instant_later (newest, watermark))
     return TRUE;
   return fd_store_set_meta (self->store, key, newest, error);
 }
