@@ -935,6 +935,7 @@ typedef struct
   gint64      last_seq;
   guint       rank;
   guint       order;
+  gboolean    sent;          /* a create handed to the server, its answer never seen */
 } Group;
 
 static guint
@@ -1020,6 +1021,7 @@ squash (GPtrArray *entries)
       group->json = entry->json;
       g_ptr_array_add (group->steps, entry->json);
       group->last_seq = entry->seq;
+      group->sent |= entry->sent;
     }
 
   g_ptr_array_sort (groups, compare_groups);
@@ -1138,23 +1140,67 @@ is_first_come (Group *group)
          g_str_has_prefix (group->id, "visit-");
 }
 
-/* Whether @group's create was beaten by another desk's; %FALSE with @error
- * when the server cannot tell now. Sets *@taken when the other record was
- * kept in place of ours. */
+/* Whether what the server holds is read before this create is sent: the
+ * create went out before and its answer never came, or another desk may
+ * have made the same record first */
 static gboolean
-claim_first_come (FdSyncEngine  *self,
-                  Group         *group,
-                  JsonObject    *resource,
-                  gboolean      *taken,
-                  char         **if_match,
-                  GCancellable  *cancellable,
-                  GError       **error)
+reads_first (Group *group)
+{
+  if (g_strcmp0 (group->op, "create") != 0 || group->base_version != NULL)
+    return FALSE;
+  return group->sent || is_first_come (group);
+}
+
+/* Notes the creates among @groups as handed to the server, before they go:
+ * after a lost answer (or a crash) the next push reads them first */
+static gboolean
+note_sent (FdSyncEngine  *self,
+           Group        **groups,
+           guint          n,
+           GError       **error)
+{
+  gboolean began = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      Group *group = groups[i];
+
+      if (group->sent || g_strcmp0 (group->op, "create") != 0)
+        continue;
+      if (!began && !(began = fd_store_begin (self->store, error)))
+        return FALSE;
+      if (!fd_store_mark_outbox_sent (self->store, group->type, group->id, group->last_seq, error))
+        {
+          fd_store_rollback (self->store);
+          return FALSE;
+        }
+      group->sent = TRUE;
+    }
+
+  return !began || fd_store_commit (self->store, error);
+}
+
+/* Reads what the server holds of @group's record before its create goes.
+ * %FALSE with @error when the server cannot tell now. Sets *@settled when
+ * nothing is to be sent: the record is there as sent (its answer was lost),
+ * or another desk's record is kept or waits beside ours for a person. Sets
+ * *@if_match when the server holds an earlier change of ours, for the rest
+ * to go on top of it. */
+static gboolean
+read_before_create (FdSyncEngine  *self,
+                    Group         *group,
+                    JsonObject    *resource,
+                    FdSyncStats   *stats,
+                    gboolean      *settled,
+                    char         **if_match,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
   g_autofree char *path = g_strdup_printf ("%s/%s", group->type, group->id);
   g_autoptr(GError) read_error = NULL;
   g_autoptr(JsonObject) existing = fd_fhir_client_get (self->client, path, cancellable, &read_error);
 
-  *taken = FALSE;
+  *settled = FALSE;
   if (existing == NULL)
     {
       if (g_error_matches (read_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND))
@@ -1169,17 +1215,37 @@ claim_first_come (FdSyncEngine  *self,
       return FALSE;
     }
 
-  /* Our own create whose reply was lost: the rest goes on top of it */
-  if (same_content (existing, resource) || holds_earlier_step (group, existing))
+  /* Our own create, whose answer was lost: nothing to write again */
+  if (same_content (existing, resource))
+    {
+      g_debug ("%s/%s is on the server as sent", group->type, group->id);
+      *settled = TRUE;
+      stats->pushed++;
+      return fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, existing, TRUE, error);
+    }
+
+  /* An earlier change of ours is there: the rest goes on top of it */
+  if (holds_earlier_step (group, existing))
     {
       *if_match = g_strdup (fd_fhir_get_string (fd_fhir_get_object (existing, "meta"), "versionId"));
       return TRUE;
     }
 
-  *taken = TRUE;
+  *settled = TRUE;
+  if (!is_first_come (group))
+    {
+      /* Someone changed the record after ours arrived */
+      g_debug ("Conflict on %s/%s", group->type, group->id);
+      stats->conflicts++;
+      return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq, "conflict",
+                                   _("Someone else changed this record on the server meanwhile; "
+                                     "it waits for a person to choose which version to keep"),
+                                   existing, error);
+    }
 
   /* This desk went on with the visit after checking in (a room, a check-out):
    * those changes are not dropped, a person chooses between the two */
+  stats->pushed++;
   if (group->steps->len > 1)
     {
       g_debug ("%s/%s was opened first at another desk; later changes here wait", group->type, group->id);
@@ -1213,24 +1279,23 @@ push_group (FdSyncEngine  *self,
     return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
                                  "rejected", local_error->message, NULL, error);
 
-  if (g_strcmp0 (group->op, "create") != 0)
-    if_match = group->base_version;
+  /* A create has none, unless a person chose it over the server's record */
+  if_match = group->base_version;
 
-  if (is_first_come (group))
+  if (reads_first (group))
     {
-      gboolean taken = FALSE;
+      gboolean settled = FALSE;
 
-      if (!claim_first_come (self, group, resource, &taken, &own_version, cancellable, error))
+      if (!read_before_create (self, group, resource, stats, &settled, &own_version, cancellable, error))
         return FALSE;
-      if (taken)
-        {
-          stats->pushed++;
-          return TRUE;
-        }
+      if (settled)
+        return TRUE;
       if (own_version != NULL)
         if_match = own_version;
     }
 
+  if (!note_sent (self, &group, 1, error))
+    return FALSE;
   stored = fd_fhir_client_put (self->client, resource, if_match, cancellable, &local_error);
   if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
     {
@@ -1469,8 +1534,8 @@ push_batch (FdSyncEngine  *self,
       g_autofree char *url = NULL;
 
       /* A record that cannot be read is parked one by one, never sent; a
-       * first-come visit is checked against the server one by one */
-      if (resource == NULL || is_first_come (group))
+       * create the server may hold already is read first, one by one */
+      if (resource == NULL || reads_first (group))
         {
           g_clear_pointer (&resource, json_object_unref);
           g_ptr_array_add (retry, group);
@@ -1496,6 +1561,8 @@ push_batch (FdSyncEngine  *self,
   if (batched->len == 0)
     return g_steal_pointer (&retry);
 
+  if (!note_sent (self, (Group **) batched->pdata, batched->len, error))
+    return NULL;
   answer = fd_fhir_client_post_batch (self->client, bundle, cancellable, error);
   if (answer == NULL)
     return NULL;
@@ -1547,7 +1614,9 @@ push_batch (FdSyncEngine  *self,
  * the station's id (a create and its updates are one create), referenced
  * resources first, updates with If-Match on the version they were made on.
  * A change the server refuses is parked with its reason and never blocks the
- * ones behind it; a lost reply is recognised and not sent twice. Blocking.
+ * ones behind it; a lost reply is recognised and not sent twice: a create
+ * sent before whose answer never came is read first, and written only if
+ * the server does not hold it as sent. Blocking.
  *
  * Returns: %TRUE if the outbox was worked through; %FALSE when the server
  *   cannot be used now (the changes stay and go with the next push)
