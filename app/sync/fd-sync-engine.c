@@ -1697,6 +1697,7 @@ fd_sync_engine_push (FdSyncEngine  *self,
  * changes of patients in the set, or of records already cached, are kept.
  * Each page is applied in one transaction together with the watermark, so
  * an interrupted pull resumes where it stopped and nothing is applied twice.
+ * Records whose refused change was discarded here are read back first.
  * Blocking: run it in a worker thread.
  *
  * Returns: %TRUE if every type was pulled
@@ -1716,6 +1717,7 @@ fd_sync_engine_pull (FdSyncEngine        *self,
 
   memset (stats, 0, sizeof *stats);
 
+  ok = fd_sync_engine_restore_discarded (self, cancellable, error);
   for (guint t = 0; ok && t < G_N_ELEMENTS (reference_types); t++)
     ok = pull_search (&pull, reference_types[t], reference_types[t], TRUE, NULL, NULL, error);
   ok = ok && pull_appointments (&pull, error);
@@ -1851,4 +1853,60 @@ fd_sync_engine_fetch_patient (FdSyncEngine  *self,
     }
 
   return fd_store_keep_patient (self->store, patient_id, error);
+}
+
+/**
+ * fd_sync_engine_restore_discarded:
+ * @self: the engine
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR or #FD_STORE_ERROR
+ *
+ * Reads from the server each record whose refused change was discarded at
+ * this desk, and puts the server's version back in the cache; a record the
+ * server does not have and never had is removed from the station. Records
+ * the server cannot give now wait for the next call. Blocking.
+ *
+ * Returns: %TRUE if every such record was settled
+ */
+gboolean
+fd_sync_engine_restore_discarded (FdSyncEngine  *self,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  g_autoptr(GPtrArray) discarded = NULL;
+
+  g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
+
+  discarded = fd_store_list_discarded (self->store, error);
+  if (discarded == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < discarded->len; i++)
+    {
+      const char *path = g_ptr_array_index (discarded, i);
+      g_auto(GStrv) parts = g_strsplit (path, "/", 2);
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(JsonObject) theirs = fd_fhir_client_get (self->client, path, cancellable, &read_error);
+
+      if (theirs == NULL && !g_error_matches (read_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
+      if (theirs != NULL &&
+          (g_strcmp0 (fd_fhir_get_string (theirs, "resourceType"), parts[0]) != 0 ||
+           g_strcmp0 (fd_fhir_get_string (theirs, "id"), parts[1]) != 0 ||
+           !fd_fhir_check_resource (theirs, NULL)))
+        {
+          g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                       _("The server answered a read of a %s record with something else"), parts[0]);
+          return FALSE;
+        }
+
+      g_debug ("Restoring %s from the server", path);
+      if (!fd_store_restore_discarded (self->store, parts[0], parts[1], theirs, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
