@@ -332,6 +332,19 @@ fd_test_cached_as_on_server (FdStore    *store,
   return json_node_equal (a, b);
 }
 
+/* Saves @patient at the desk with a gender no FHIR server takes: the
+ * server's validation refuses the change */
+void
+fd_test_spoil_patient (FdStore    *store,
+                       JsonObject *patient)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_int_member (patient, "gender", 5);
+  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  g_assert_no_error (error);
+}
+
 /* A cash payment of @cents taken at station TEST1, in a drawer opened for
  * it if none is; returns the PaymentReconciliation's id */
 char *

@@ -44,6 +44,8 @@ gboolean fd_test_cached_as_on_server (FdStore    *store,
                                       const char *server_url,
                                       const char *type,
                                       const char *id);
+void     fd_test_spoil_patient (FdStore    *store,
+                                JsonObject *patient);
 char    *fd_test_take_payment  (FdStore    *store,
                                 const char *patient_id,
                                 gint64      cents);

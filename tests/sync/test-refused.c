@@ -83,18 +83,6 @@ outbox_entry (FdStore    *store,
   return NULL;
 }
 
-/* A gender no FHIR server takes */
-static void
-spoil (FdStore    *store,
-       JsonObject *patient)
-{
-  g_autoptr(GError) error = NULL;
-
-  json_object_set_int_member (patient, "gender", 5);
-  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
-  g_assert_no_error (error);
-}
-
 static void
 test_ctl_retry_discard (void)
 {
@@ -123,10 +111,10 @@ test_ctl_retry_discard (void)
     updated = g_strdup (fd_patient_item_get_id (g_ptr_array_index (hits, 0)));
     updated_record = g_strdup_printf ("Patient/%s", updated);
     patient = fd_store_get (store, "Patient", updated, &error);
-    spoil (store, patient);
+    fd_test_spoil_patient (store, patient);
     json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"%s\",\"name\":[{\"family\":\"Refused\"}]}", created);
     walk_in = fd_fhir_parse (json, -1, &error);
-    spoil (store, walk_in);
+    fd_test_spoil_patient (store, walk_in);
     payment = fd_test_take_payment (store, fd_patient_item_get_id (g_ptr_array_index (hits, 1)), 1500);
     payment_record = g_strdup_printf ("PaymentReconciliation/%s", payment);
 
@@ -217,7 +205,7 @@ test_ctl_discard_offline (void)
     id = g_strdup (fd_patient_item_get_id (g_ptr_array_index (hits, 0)));
     record = g_strdup_printf ("Patient/%s", id);
     patient = fd_store_get (store, "Patient", id, &error);
-    spoil (store, patient);
+    fd_test_spoil_patient (store, patient);
   }
   g_assert_cmpint (run_ctl (server_url, NULL, "sync", NULL), ==, 0);
 

@@ -321,18 +321,6 @@ restored (gpointer data)
   return waiting->len == 0;
 }
 
-/* A gender no FHIR server takes */
-static void
-spoil (FdStore    *store,
-       JsonObject *patient)
-{
-  g_autoptr(GError) error = NULL;
-
-  json_object_set_int_member (patient, "gender", 5);
-  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
-  g_assert_no_error (error);
-}
-
 /* How many buttons in @widget activate @action for @record */
 static guint
 count_action_buttons (GtkWidget  *widget,
@@ -434,12 +422,12 @@ test_refused_discard (void)
   id = fd_patient_item_get_id (g_ptr_array_index (hits, 0));
   updated_record = g_strdup_printf ("Patient/%s", id);
   patient = fd_store_get (store, "Patient", id, &error);
-  spoil (store, patient);
+  fd_test_spoil_patient (store, patient);
   wait_refused (store, 1);
   json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"%s\",\"name\":[{\"family\":\"Refusedwalkin\","
                           "\"given\":[\"Ana\"]}]}", created);
   walk_in = fd_fhir_parse (json, -1, &error);
-  spoil (store, walk_in);
+  fd_test_spoil_patient (store, walk_in);
   wait_refused (store, 2);
   wait_until (synced, service);
 
