@@ -368,6 +368,57 @@ fd_date_time_format_fhir (GDateTime *date_time)
   return g_date_time_format (date_time, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
+/* An instant as the server wrote it: with a zone, to the microsecond */
+static GDateTime *
+parse_instant (const char *text)
+{
+  return text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+}
+
+/**
+ * fd_instant_later:
+ * @candidate: (nullable): a FHIR instant, such as a lastUpdated
+ * @current: (nullable): the latest one so far
+ *
+ * Compares points in time, not text: servers write instants with different
+ * precision and zone offsets ("2026-11-27T10:00:00Z",
+ * "2026-11-27T10:00:00.123+00:00", "2026-11-27T05:00:00-05:00"). Text that
+ * is not an instant with a zone is never later than anything, and anything
+ * that is one is later than such text or %NULL.
+ *
+ * Returns: whether @candidate is an instant after @current
+ */
+gboolean
+fd_instant_later (const char *candidate,
+                  const char *current)
+{
+  g_autoptr(GDateTime) a = parse_instant (candidate);
+  g_autoptr(GDateTime) b = NULL;
+
+  if (a == NULL)
+    return FALSE;
+  b = parse_instant (current);
+  return b == NULL || g_date_time_compare (a, b) > 0;
+}
+
+/**
+ * fd_instant_equal:
+ * @a: (nullable): a FHIR instant
+ * @b: (nullable): another
+ *
+ * Returns: whether both are instants with a zone and the same point in
+ *   time, however each is written
+ */
+gboolean
+fd_instant_equal (const char *a,
+                  const char *b)
+{
+  g_autoptr(GDateTime) x = parse_instant (a);
+  g_autoptr(GDateTime) y = parse_instant (b);
+
+  return x != NULL && y != NULL && g_date_time_equal (x, y);
+}
+
 /**
  * fd_time_format_short:
  * @date_time: a time

@@ -34,6 +34,10 @@ void        fd_date_from_date_time    (GDate        *date,
 GDateTime  *fd_date_time_parse        (const char   *instant,
                                        GTimeZone    *tz);
 char       *fd_date_time_format_fhir  (GDateTime    *date_time);
+gboolean    fd_instant_later          (const char   *candidate,
+                                       const char   *current);
+gboolean    fd_instant_equal          (const char   *a,
+                                       const char   *b);
 
 G_END_DECLS
 

@@ -307,6 +307,27 @@ pull_progress_cb (const char *type,
     g_printerr ("\r%s %-14s %u", _("Pulling"), type, pulled);
 }
 
+static const char *
+server_url (void)
+{
+  return opt_server ? opt_server : g_getenv ("FRONTDESK_SERVER_URL");
+}
+
+/* A client for the server the options or the environment name, signed in */
+static FdFhirClient *
+connect_client (GError **error)
+{
+  g_autoptr(FdFhirClient) client = fd_fhir_client_new (server_url (), error);
+  g_autoptr(FdCredentials) credentials = NULL;
+
+  if (client == NULL)
+    return NULL;
+  credentials = credentials_for (fd_fhir_client_get_base_url (client), error);
+  if (credentials == NULL || !fd_credentials_apply (credentials, client, error))
+    return NULL;
+  return g_steal_pointer (&client);
+}
+
 static int
 cmd_sync (int    argc,
           char **argv)
@@ -316,21 +337,16 @@ cmd_sync (int    argc,
   g_autoptr(FdFhirClient) client = NULL;
   g_autoptr(FdSyncEngine) engine = NULL;
   g_autoptr(JsonObject) capabilities = NULL;
-  g_autoptr(FdCredentials) credentials = NULL;
-  const char *url = opt_server ? opt_server : g_getenv ("FRONTDESK_SERVER_URL");
   FdSyncStats stats;
 
-  if (url == NULL)
+  if (server_url () == NULL)
     {
       g_printerr ("frontdesk-ctl: sync: %s\n", _("give the server with --server URL or FRONTDESK_SERVER_URL"));
       return EXIT_FAILURE;
     }
 
-  client = fd_fhir_client_new (url, &error);
+  client = connect_client (&error);
   if (client == NULL)
-    return fail ("sync", error);
-  credentials = credentials_for (fd_fhir_client_get_base_url (client), &error);
-  if (credentials == NULL || !fd_credentials_apply (credentials, client, &error))
     return fail ("sync", error);
 
   capabilities = fd_fhir_client_read_capabilities (client, NULL, &error);
@@ -431,21 +447,30 @@ cmd_conflicts (int    argc,
   return EXIT_SUCCESS;
 }
 
+/* "Type/id" as the outbox and conflicts commands print it */
+static GStrv
+split_record (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "/", 2);
+
+  if (g_strv_length (parts) != 2 || *parts[0] == '\0' || *parts[1] == '\0')
+    return NULL;
+  return g_steal_pointer (&parts);
+}
+
 static int
 cmd_resolve (int    argc,
              char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FdStore) store = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_auto(GStrv) parts = argc == 3 ? split_record (argv[1]) : NULL;
 
-  if (argc != 3 || strchr (argv[1], '/') == NULL ||
-      (!g_str_equal (argv[2], "mine") && !g_str_equal (argv[2], "theirs")))
+  if (parts == NULL || (!g_str_equal (argv[2], "mine") && !g_str_equal (argv[2], "theirs")))
     {
       g_printerr ("frontdesk-ctl: resolve: %s\n", _("usage: frontdesk-ctl resolve Type/id mine|theirs"));
       return EXIT_FAILURE;
     }
-  parts = g_strsplit (argv[1], "/", 2);
 
   store = open_store (&error);
   if (store == NULL ||
@@ -455,6 +480,83 @@ cmd_resolve (int    argc,
   g_print ("%s\n", g_str_equal (argv[2], "mine")
            ? _("This desk’s version will go to the server with the next sync.")
            : _("The server’s version is kept; this desk’s change was dropped."));
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_retry (int    argc,
+           char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_auto(GStrv) parts = argc == 2 ? split_record (argv[1]) : NULL;
+
+  if (parts == NULL)
+    {
+      g_printerr ("frontdesk-ctl: retry: %s\n", _("usage: frontdesk-ctl retry Type/id"));
+      return EXIT_FAILURE;
+    }
+
+  store = open_store (&error);
+  if (store == NULL || !fd_store_retry_parked (store, parts[0], parts[1], &error))
+    return fail ("retry", error);
+
+  g_print ("%s\n", _("The change is back in the queue and goes to the server with the next sync."));
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_discard (int    argc,
+             char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = NULL;
+  g_autoptr(FdFhirClient) client = NULL;
+  g_autoptr(FdSyncEngine) engine = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autofree char *version = NULL;
+  g_auto(GStrv) parts = argc == 2 ? split_record (argv[1]) : NULL;
+
+  if (parts == NULL)
+    {
+      g_printerr ("frontdesk-ctl: discard: %s\n", _("usage: frontdesk-ctl discard Type/id"));
+      return EXIT_FAILURE;
+    }
+
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("discard", error);
+  if (!fd_store_discard_parked (store, parts[0], parts[1], &error))
+    {
+      if (g_error_matches (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED))
+        g_printerr ("frontdesk-ctl: discard: %s\n%s frontdesk-ctl retry %s\n", error->message,
+                    _("Fix the cause on the server, then send it again:"), argv[1]);
+      else
+        fail ("discard", error);
+      return EXIT_FAILURE;
+    }
+
+  /* The server's version now if the server can be reached, else with the next sync */
+  if (server_url () != NULL)
+    {
+      client = connect_client (&error);
+      if (client != NULL)
+        engine = fd_sync_engine_new (store, client);
+      if (engine == NULL || !fd_sync_engine_restore_discarded (engine, NULL, &error))
+        g_printerr ("frontdesk-ctl: discard: %s\n", error->message);
+    }
+
+  g_clear_error (&error);
+  waiting = fd_store_list_discarded (store, &error);
+  if (waiting == NULL)
+    return fail ("discard", error);
+  version = fd_store_get_version (store, parts[0], parts[1]);
+  if (g_ptr_array_find_with_equal_func (waiting, argv[1], g_str_equal, NULL))
+    g_print ("%s\n", _("The change was discarded; the server’s version of the record comes back with the next sync."));
+  else if (version != NULL)
+    g_print ("%s\n", _("The change was discarded; the record is as the server has it."));
+  else
+    g_print ("%s\n", _("The change was discarded; the record, which the server never had, was removed from this station."));
   return EXIT_SUCCESS;
 }
 
@@ -721,7 +823,7 @@ cmd_drawer_report (int    argc,
 static void
 usage (void)
 {
-  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  g_printerr ("%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
               _("Usage: frontdesk-ctl [--profile NAME] [--data-dir DIR] COMMAND [OPTIONS]"),
               _("seed-demo   build a synthetic demo clinic (--patients N --days D --seed S [--bundle FILE])"),
               _("status      schema version and what the profile holds"),
@@ -730,6 +832,8 @@ usage (void)
               _("outbox      the changes waiting for the server, and the parked ones with their reason"),
               _("conflicts   records changed here and by someone else, waiting for a choice"),
               _("resolve     choose for one of them: frontdesk-ctl resolve Type/id mine|theirs"),
+              _("retry       send a change the server refused again: frontdesk-ctl retry Type/id"),
+              _("discard     give up a refused change, back to the server’s version: frontdesk-ctl discard Type/id"),
               _("receipt     reprint a receipt to a PDF: frontdesk-ctl receipt NUMBER --pdf FILE"),
               _("statements  the statement run to one PDF (--pdf FILE [--min-balance AMOUNT] [--since DAYS])"),
               _("drawer-report  a drawer’s close-out report (--pdf FILE [--date DATE] [--station CODE])"),
@@ -754,7 +858,7 @@ main (int    argc,
   g_option_context_set_strict_posix (context, TRUE);
   g_option_context_set_summary (context,
                                 _("Commands: seed-demo, status, search, sync, outbox, conflicts, resolve, "
-                                  "receipt, statements, drawer-report"));
+                                  "retry, discard, receipt, statements, drawer-report"));
   g_option_context_set_description (context,
                                     _("Signing in to the server: without --auth, the FRONTDESK_* variables choose the method "
                                       "(FRONTDESK_OAUTH_TOKEN_URL, FRONTDESK_OAUTH_CLIENT_ID and FRONTDESK_OAUTH_CLIENT_SECRET; "
@@ -794,6 +898,10 @@ main (int    argc,
     return cmd_conflicts (argc - 1, argv + 1);
   if (g_str_equal (command, "resolve"))
     return cmd_resolve (argc - 1, argv + 1);
+  if (g_str_equal (command, "retry"))
+    return cmd_retry (argc - 1, argv + 1);
+  if (g_str_equal (command, "discard"))
+    return cmd_discard (argc - 1, argv + 1);
   if (g_str_equal (command, "receipt"))
     return cmd_receipt (argc - 1, argv + 1);
   if (g_str_equal (command, "statements"))

@@ -58,6 +58,7 @@ static const struct {
   { 3, "003-checkin.sql" },
   { 4, "004-ledger.sql" },
   { 5, "005-working-set.sql" },
+  { 6, "006-outbox-discard.sql" },
 };
 
 #define SEARCH_MAX_QUERY 256
@@ -2103,6 +2104,7 @@ outbox_entry_from_row (sqlite3_stmt *stmt)
   entry->created_at = g_strdup (column_text (stmt, 8));
   entry->kind = g_strdup (column_text (stmt, 9));
   entry->theirs = g_strdup (column_text (stmt, 10));
+  entry->sent = sqlite3_column_type (stmt, 11) != SQLITE_NULL;
   return entry;
 }
 
@@ -2126,8 +2128,8 @@ fd_store_list_outbox (FdStore   *self,
   g_return_val_if_fail (FD_IS_STORE (self), NULL);
 
   stmt = prepare (self,
-                  "SELECT seq, op, type, id, base_version, json, state, error, created_at, kind, theirs FROM outbox"
-                  " WHERE state = 'pending' OR ?1 ORDER BY seq", error);
+                  "SELECT seq, op, type, id, base_version, json, state, error, created_at, kind, theirs, sent_at"
+                  " FROM outbox WHERE state = 'pending' OR ?1 ORDER BY seq", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, include_parked);
@@ -2391,6 +2393,330 @@ fd_store_resolve_conflict (FdStore     *self,
     }
 
   fd_store_record_change (self, "Outbox", id);
+  return fd_store_commit (self, error);
+
+failed:
+  fd_store_rollback (self);
+  return FALSE;
+}
+
+/* A record made here that the server never had: gone from the cache and
+ * from the index tables that list it */
+static const struct {
+  const char *type;  /* %NULL: every type */
+  const char *sql;   /* ?1 the type, ?2 the id */
+} remove_statements[] = {
+  { "Patient", "DELETE FROM patient_fts WHERE rowid IN (SELECT pid FROM patient WHERE id = ?2)" },
+  { "Patient", "DELETE FROM patient WHERE id = ?2" },
+  { "Patient", "DELETE FROM working_set WHERE patient_id = ?2" },
+  { "Appointment", "DELETE FROM appointment WHERE id = ?2" },
+  { "Practitioner", "DELETE FROM practitioner WHERE id = ?2" },
+  { "Location", "DELETE FROM location WHERE id = ?2" },
+  { "Coverage", "DELETE FROM coverage WHERE id = ?2" },
+  { "Account", "DELETE FROM ledger_balance WHERE account_id = ?2 AND source = 'account'" },
+  { "Account", "DELETE FROM account WHERE id = ?2" },
+  { "Encounter", "DELETE FROM encounter WHERE id = ?2" },
+  { "QuestionnaireResponse", "DELETE FROM patient_form WHERE type = ?1 AND id = ?2" },
+  { "Consent", "DELETE FROM patient_form WHERE type = ?1 AND id = ?2" },
+  { "CoverageEligibilityRequest", "DELETE FROM eligibility WHERE type = ?1 AND id = ?2" },
+  { "CoverageEligibilityResponse", "DELETE FROM eligibility WHERE type = ?1 AND id = ?2" },
+  { NULL, "DELETE FROM resource WHERE type = ?1 AND id = ?2" },
+};
+
+static gboolean
+remove_one (FdStore     *self,
+            const char  *type,
+            const char  *id,
+            GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (remove_statements); i++)
+    {
+      sqlite3_stmt *stmt;
+
+      if (remove_statements[i].type != NULL && !g_str_equal (remove_statements[i].type, type))
+        continue;
+      stmt = prepare (self, remove_statements[i].sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, type);
+      bind_text (stmt, 2, id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  fd_store_record_change (self, type, id);
+  return TRUE;
+}
+
+/* Runs @sql with the type as ?1 and the id as ?2; sets *@changes when given */
+static gboolean
+exec_for_record (FdStore     *self,
+                 const char  *sql,
+                 const char  *type,
+                 const char  *id,
+                 int         *changes,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (changes != NULL)
+    *changes = sqlite3_changes (self->db);
+  return TRUE;
+}
+
+/**
+ * fd_store_mark_outbox_sent:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ * @upto_seq: the last outbox entry handed to the server
+ * @error: return location for an error
+ *
+ * Records that a create is on its way to the server. Until the server's
+ * answer settles the entries, whether the record arrived is not known: the
+ * next send reads it first instead of writing it again. Inside the caller's
+ * transaction when there is one.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_mark_outbox_sent (FdStore     *self,
+                           const char  *type,
+                           const char  *id,
+                           gint64       upto_seq,
+                           GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *sent = g_date_time_format_iso8601 (now);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  stmt = prepare (self,
+                  "UPDATE outbox SET sent_at = ?4"
+                  " WHERE type = ?1 AND id = ?2 AND seq <= ?3 AND op = 'create' AND sent_at IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, type);
+  bind_text (stmt, 2, id);
+  sqlite3_bind_int64 (stmt, 3, upto_seq);
+  bind_text (stmt, 4, sent);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * fd_store_is_append_only:
+ * @type: a resource type
+ *
+ * Payments (with their voids and refunds) and invoices are the ledger's:
+ * they are corrected by new records, never changed or taken back, so a
+ * change of one that the server refused can be sent again but not
+ * discarded. The drawer's records never leave the station's ledger tables.
+ *
+ * Returns: whether records of @type are append-only
+ */
+gboolean
+fd_store_is_append_only (const char *type)
+{
+  return type != NULL && fd_store_ledger_indexes (type);
+}
+
+/**
+ * fd_store_retry_parked:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ * @error: return location for an error, #FD_STORE_ERROR_NOT_FOUND when the
+ *   record has no change the server refused
+ *
+ * Puts the refused changes of a record back in the queue, for a server
+ * that was fixed or a cause that went away; they go with the next push.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_retry_parked (FdStore     *self,
+                       const char  *type,
+                       const char  *id,
+                       GError     **error)
+{
+  int changes = 0;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+  if (!exec_for_record (self,
+                        "UPDATE outbox SET state = 'pending', kind = NULL, error = NULL"
+                        " WHERE type = ?1 AND id = ?2 AND state = 'parked' AND kind = 'rejected'",
+                        type, id, &changes, error))
+    goto failed;
+  if (changes == 0)
+    {
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
+                   _("The %s record has no change the server refused"), type);
+      goto failed;
+    }
+
+  fd_store_record_change (self, "Outbox", id);
+  return fd_store_commit (self, error);
+
+failed:
+  fd_store_rollback (self);
+  return FALSE;
+}
+
+/**
+ * fd_store_discard_parked:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ * @error: return location for an error: #FD_STORE_ERROR_NOT_ALLOWED for
+ *   an append-only record, #FD_STORE_ERROR_NOT_FOUND when the record has
+ *   no change the server refused
+ *
+ * Gives up a record's changes made here after the server refused them:
+ * they leave the outbox, and the cache goes back to the server's version.
+ * A record created here that never reached the server is removed at once;
+ * otherwise the next sync reads the server's version back (see
+ * fd_store_list_discarded()). Financial records are never discarded.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_discard_parked (FdStore     *self,
+                         const char  *type,
+                         const char  *id,
+                         GError     **error)
+{
+  g_autofree char *version = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *refused = NULL;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  if (fd_store_is_append_only (type))
+    {
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED,
+                   _("A %s record is financial: it is never discarded, only sent again"), type);
+      return FALSE;
+    }
+
+  refused = fd_store_query_text (self, "SELECT 'yes' FROM outbox WHERE type = ?1 AND id = ?2"
+                                       " AND state = 'parked' AND kind = 'rejected' LIMIT 1", type, id);
+  if (refused == NULL)
+    {
+      g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND,
+                   _("The %s record has no change the server refused"), type);
+      return FALSE;
+    }
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+
+  version = fd_store_get_version (self, type, id);
+  sent = fd_store_query_text (self, "SELECT 'yes' FROM outbox WHERE type = ?1 AND id = ?2"
+                                    " AND sent_at IS NOT NULL LIMIT 1", type, id);
+  if (!exec_for_record (self, "DELETE FROM outbox WHERE type = ?1 AND id = ?2", type, id, NULL, error))
+    goto failed;
+
+  /* Never on the server: nothing to go back to */
+  if (version == NULL && !remove_one (self, type, id, error))
+    goto failed;
+
+  /* The server's version comes back with the next sync; a create whose
+   * answer was lost may be there after all */
+  if ((version != NULL || sent != NULL) &&
+      !exec_for_record (self, "INSERT OR IGNORE INTO discarded (type, id) VALUES (?1, ?2)", type, id, NULL, error))
+    goto failed;
+
+  g_debug ("Discarded the refused change of %s/%s", type, id);
+  fd_store_record_change (self, "Outbox", id);
+  return fd_store_commit (self, error);
+
+failed:
+  fd_store_rollback (self);
+  return FALSE;
+}
+
+static gpointer
+record_key_from_row (sqlite3_stmt *stmt)
+{
+  return g_strdup_printf ("%s/%s", column_text (stmt, 0), column_text (stmt, 1));
+}
+
+/**
+ * fd_store_list_discarded:
+ * @self: the store
+ * @error: return location for an error
+ *
+ * Returns: (transfer container) (element-type utf8): "Type/id" of each
+ *   record whose change was discarded and whose server version the cache
+ *   has not got back yet
+ */
+GPtrArray *
+fd_store_list_discarded (FdStore  *self,
+                         GError  **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (FD_IS_STORE (self), NULL);
+
+  stmt = prepare (self, "SELECT type, id FROM discarded ORDER BY type, id", error);
+  if (stmt == NULL || !fd_store_collect_rows (self, stmt, record_key_from_row, out, error))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+/**
+ * fd_store_restore_discarded:
+ * @self: the store
+ * @type: resource type
+ * @id: resource id
+ * @server_resource: (nullable): the server's version; %NULL when the
+ *   server has no such record
+ * @error: return location for an error
+ *
+ * Puts the server's version of a record whose change was discarded back in
+ * the cache, or removes a record the server never had. A change made here
+ * since then is left as it is.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_store_restore_discarded (FdStore     *self,
+                            const char  *type,
+                            const char  *id,
+                            JsonObject  *server_resource,
+                            GError     **error)
+{
+  g_autofree char *version = NULL;
+
+  g_return_val_if_fail (FD_IS_STORE (self), FALSE);
+
+  if (!fd_store_begin (self, error))
+    return FALSE;
+
+  if (!exec_for_record (self, "DELETE FROM discarded WHERE type = ?1 AND id = ?2", type, id, NULL, error))
+    goto failed;
+
+  /* A change made here since then waits to go up over the server's version */
+  if (!fd_store_has_pending_change (self, type, id))
+    {
+      version = fd_store_get_version (self, type, id);
+      if (server_resource != NULL && !put_one (self, server_resource, FD_STORE_ORIGIN_SERVER, error))
+        goto failed;
+      if (server_resource == NULL && version == NULL && !remove_one (self, type, id, error))
+        goto failed;
+    }
+
   return fd_store_commit (self, error);
 
 failed:

@@ -65,6 +65,7 @@ typedef struct
   char   *created_at;
   char   *kind;          /* parked: "rejected" or "conflict" */
   char   *theirs;        /* conflict: the server's version, whole */
+  gboolean sent;         /* a create handed to the server whose answer never came */
 } FdOutboxEntry;
 
 #define FD_TYPE_STORE (fd_store_get_type ())
@@ -182,6 +183,27 @@ gboolean    fd_store_resolve_conflict     (FdStore        *self,
                                            const char     *type,
                                            const char     *id,
                                            gboolean        keep_mine,
+                                           GError        **error);
+gboolean    fd_store_mark_outbox_sent     (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id,
+                                           gint64          upto_seq,
+                                           GError        **error);
+gboolean    fd_store_is_append_only       (const char     *type);
+gboolean    fd_store_retry_parked         (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id,
+                                           GError        **error);
+gboolean    fd_store_discard_parked       (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id,
+                                           GError        **error);
+GPtrArray  *fd_store_list_discarded       (FdStore        *self,
+                                           GError        **error);
+gboolean    fd_store_restore_discarded    (FdStore        *self,
+                                           const char     *type,
+                                           const char     *id,
+                                           JsonObject     *server_resource,
                                            GError        **error);
 void        fd_outbox_entry_free          (FdOutboxEntry  *entry);
 

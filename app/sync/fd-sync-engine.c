@@ -198,18 +198,20 @@ apply_page (FdSyncEngine  *self,
         }
 
       (*n_entries)++;
-      if (updated != NULL && g_strcmp0 (updated, pull->newest) > 0)
+
+      /* Instants, not text: the server's own spelling is kept to send back */
+      if (fd_instant_later (updated, pull->newest))
         {
           g_free (pull->newest);
           pull->newest = g_strdup (updated);
         }
-      if (incremental && updated != NULL && g_strcmp0 (updated, watermark) > 0)
+      if (incremental && fd_instant_later (updated, watermark))
         {
           g_free (watermark);
           watermark = g_strdup (updated);
           *n_at_watermark = 0;
         }
-      if (incremental && updated != NULL && g_strcmp0 (updated, watermark) == 0)
+      if (incremental && fd_instant_equal (updated, watermark))
         (*n_at_watermark)++;
 
       known = fd_store_get_version (self->store, type, id);
@@ -565,7 +567,7 @@ settle_watermark (FdSyncEngine  *self,
   g_autofree char *key = watermark_key (type);
   g_autofree char *watermark = fd_store_get_meta (self->store, key);
 
-  if (newest == NULL || g_strcmp0 (watermark, newest) >= 0)
+  if (!fd_instant_later (newest, watermark))
     return TRUE;
   return fd_store_set_meta (self->store, key, newest, error);
 }
@@ -933,6 +935,7 @@ typedef struct
   gint64      last_seq;
   guint       rank;
   guint       order;
+  gboolean    sent;          /* a create handed to the server, its answer never seen */
 } Group;
 
 static guint
@@ -1018,6 +1021,7 @@ squash (GPtrArray *entries)
       group->json = entry->json;
       g_ptr_array_add (group->steps, entry->json);
       group->last_seq = entry->seq;
+      group->sent |= entry->sent;
     }
 
   g_ptr_array_sort (groups, compare_groups);
@@ -1136,23 +1140,67 @@ is_first_come (Group *group)
          g_str_has_prefix (group->id, "visit-");
 }
 
-/* Whether @group's create was beaten by another desk's; %FALSE with @error
- * when the server cannot tell now. Sets *@taken when the other record was
- * kept in place of ours. */
+/* Whether what the server holds is read before this create is sent: the
+ * create went out before and its answer never came, or another desk may
+ * have made the same record first */
 static gboolean
-claim_first_come (FdSyncEngine  *self,
-                  Group         *group,
-                  JsonObject    *resource,
-                  gboolean      *taken,
-                  char         **if_match,
-                  GCancellable  *cancellable,
-                  GError       **error)
+reads_first (Group *group)
+{
+  if (g_strcmp0 (group->op, "create") != 0 || group->base_version != NULL)
+    return FALSE;
+  return group->sent || is_first_come (group);
+}
+
+/* Notes the creates among @groups as handed to the server, before they go:
+ * after a lost answer (or a crash) the next push reads them first */
+static gboolean
+note_sent (FdSyncEngine  *self,
+           Group        **groups,
+           guint          n,
+           GError       **error)
+{
+  gboolean began = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      Group *group = groups[i];
+
+      if (group->sent || g_strcmp0 (group->op, "create") != 0)
+        continue;
+      if (!began && !(began = fd_store_begin (self->store, error)))
+        return FALSE;
+      if (!fd_store_mark_outbox_sent (self->store, group->type, group->id, group->last_seq, error))
+        {
+          fd_store_rollback (self->store);
+          return FALSE;
+        }
+      group->sent = TRUE;
+    }
+
+  return !began || fd_store_commit (self->store, error);
+}
+
+/* Reads what the server holds of @group's record before its create goes.
+ * %FALSE with @error when the server cannot tell now. Sets *@settled when
+ * nothing is to be sent: the record is there as sent (its answer was lost),
+ * or another desk's record is kept or waits beside ours for a person. Sets
+ * *@if_match when the server holds an earlier change of ours, for the rest
+ * to go on top of it. */
+static gboolean
+read_before_create (FdSyncEngine  *self,
+                    Group         *group,
+                    JsonObject    *resource,
+                    FdSyncStats   *stats,
+                    gboolean      *settled,
+                    char         **if_match,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
   g_autofree char *path = g_strdup_printf ("%s/%s", group->type, group->id);
   g_autoptr(GError) read_error = NULL;
   g_autoptr(JsonObject) existing = fd_fhir_client_get (self->client, path, cancellable, &read_error);
 
-  *taken = FALSE;
+  *settled = FALSE;
   if (existing == NULL)
     {
       if (g_error_matches (read_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND))
@@ -1167,17 +1215,37 @@ claim_first_come (FdSyncEngine  *self,
       return FALSE;
     }
 
-  /* Our own create whose reply was lost: the rest goes on top of it */
-  if (same_content (existing, resource) || holds_earlier_step (group, existing))
+  /* Our own create, whose answer was lost: nothing to write again */
+  if (same_content (existing, resource))
+    {
+      g_debug ("%s/%s is on the server as sent", group->type, group->id);
+      *settled = TRUE;
+      stats->pushed++;
+      return fd_store_finish_outbox (self->store, group->type, group->id, group->last_seq, existing, TRUE, error);
+    }
+
+  /* An earlier change of ours is there: the rest goes on top of it */
+  if (holds_earlier_step (group, existing))
     {
       *if_match = g_strdup (fd_fhir_get_string (fd_fhir_get_object (existing, "meta"), "versionId"));
       return TRUE;
     }
 
-  *taken = TRUE;
+  *settled = TRUE;
+  if (!is_first_come (group))
+    {
+      /* Someone changed the record after ours arrived */
+      g_debug ("Conflict on %s/%s", group->type, group->id);
+      stats->conflicts++;
+      return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq, "conflict",
+                                   _("Someone else changed this record on the server meanwhile; "
+                                     "it waits for a person to choose which version to keep"),
+                                   existing, error);
+    }
 
   /* This desk went on with the visit after checking in (a room, a check-out):
    * those changes are not dropped, a person chooses between the two */
+  stats->pushed++;
   if (group->steps->len > 1)
     {
       g_debug ("%s/%s was opened first at another desk; later changes here wait", group->type, group->id);
@@ -1211,24 +1279,23 @@ push_group (FdSyncEngine  *self,
     return fd_store_park_outbox (self->store, group->type, group->id, group->last_seq,
                                  "rejected", local_error->message, NULL, error);
 
-  if (g_strcmp0 (group->op, "create") != 0)
-    if_match = group->base_version;
+  /* A create has none, unless a person chose it over the server's record */
+  if_match = group->base_version;
 
-  if (is_first_come (group))
+  if (reads_first (group))
     {
-      gboolean taken = FALSE;
+      gboolean settled = FALSE;
 
-      if (!claim_first_come (self, group, resource, &taken, &own_version, cancellable, error))
+      if (!read_before_create (self, group, resource, stats, &settled, &own_version, cancellable, error))
         return FALSE;
-      if (taken)
-        {
-          stats->pushed++;
-          return TRUE;
-        }
+      if (settled)
+        return TRUE;
       if (own_version != NULL)
         if_match = own_version;
     }
 
+  if (!note_sent (self, &group, 1, error))
+    return FALSE;
   stored = fd_fhir_client_put (self->client, resource, if_match, cancellable, &local_error);
   if (stored == NULL && g_error_matches (local_error, FD_SYNC_ERROR, FD_SYNC_ERROR_CONFLICT))
     {
@@ -1504,8 +1571,8 @@ batch_new (GPtrArray *groups,
       g_autofree char *url = NULL;
 
       /* A record that cannot be read is parked one by one, never sent; a
-       * first-come visit is checked against the server one by one */
-      if (resource == NULL || is_first_come (group))
+       * create the server may hold already is read first, one by one */
+      if (resource == NULL || reads_first (group))
         {
           g_clear_pointer (&resource, json_object_unref);
           g_ptr_array_add (batch->retry, group);
@@ -1540,19 +1607,24 @@ batch_thread (gpointer data)
   return NULL;
 }
 
-/* Sends the batch, unless it holds nothing to send */
-static void
-batch_send (Batch        *batch,
-            FdFhirClient *client,
-            GCancellable *cancellable)
+/* Sends the batch, unless it holds nothing to send; %FALSE when its creates
+ * could not be noted as sent first */
+static gboolean
+batch_send (FdSyncEngine  *self,
+            Batch         *batch,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_assert (batch->thread == NULL);
 
   if (batch->batched->len == 0)
-    return;
-  batch->client = client;
+    return TRUE;
+  if (!note_sent (self, (Group **) batch->batched->pdata, batch->batched->len, error))
+    return FALSE;
+  batch->client = self->client;
   batch->cancellable = cancellable;
   batch->thread = g_thread_new ("fd-push-batch", batch_thread, batch);
+  return TRUE;
 }
 
 /* Waits for the answer and reads from it the copy the server stored of each
@@ -1641,7 +1713,9 @@ batch_record (FdSyncEngine  *self,
  * the station's id (a create and its updates are one create), referenced
  * resources first, updates with If-Match on the version they were made on.
  * A change the server refuses is parked with its reason and never blocks the
- * ones behind it; a lost reply is recognised and not sent twice. Blocking.
+ * ones behind it; a lost reply is recognised and not sent twice: a create
+ * sent before whose answer never came is read first, and written only if
+ * the server does not hold it as sent. Blocking.
  *
  * Returns: %TRUE if the outbox was worked through; %FALSE when the server
  *   cannot be used now (the changes stay and go with the next push)
@@ -1682,7 +1756,8 @@ fd_sync_engine_push (FdSyncEngine  *self,
   if (groups->len > 0)
     {
       batch = batch_new (groups, 0, MIN (PUSH_BATCH, groups->len));
-      batch_send (batch, self->client, cancellable);
+      if (!batch_send (self, batch, cancellable, error))
+        return FALSE;
     }
 
   for (guint i = 0; i < groups->len; i += PUSH_BATCH)
@@ -1714,8 +1789,8 @@ fd_sync_engine_push (FdSyncEngine  *self,
       /* When nothing of this batch waits to go one by one, the next leaves
        * now and this one is written down while the server works on it;
        * otherwise the order holds: referenced records reach the server first */
-      if (next != NULL && batch->retry->len == 0)
-        batch_send (next, self->client, cancellable);
+      if (next != NULL && batch->retry->len == 0 && !batch_send (self, next, cancellable, error))
+        return FALSE;
 
       if (!batch_record (self, batch, stats, error))
         return FALSE;
@@ -1723,8 +1798,8 @@ fd_sync_engine_push (FdSyncEngine  *self,
         if (!push_group (self, g_ptr_array_index (batch->retry, j), stats, cancellable, error))
           return FALSE;
 
-      if (next != NULL && batch->retry->len > 0)
-        batch_send (next, self->client, cancellable);
+      if (next != NULL && batch->retry->len > 0 && !batch_send (self, next, cancellable, error))
+        return FALSE;
       g_clear_pointer (&batch, batch_free);
       batch = g_steal_pointer (&next);
     }
@@ -1752,6 +1827,7 @@ fd_sync_engine_push (FdSyncEngine  *self,
  * changes of patients in the set, or of records already cached, are kept.
  * Each page is applied in one transaction together with the watermark, so
  * an interrupted pull resumes where it stopped and nothing is applied twice.
+ * Records whose refused change was discarded here are read back first.
  * Blocking: run it in a worker thread.
  *
  * Returns: %TRUE if every type was pulled
@@ -1771,6 +1847,7 @@ fd_sync_engine_pull (FdSyncEngine        *self,
 
   memset (stats, 0, sizeof *stats);
 
+  ok = fd_sync_engine_restore_discarded (self, cancellable, error);
   for (guint t = 0; ok && t < G_N_ELEMENTS (reference_types); t++)
     ok = pull_search (&pull, reference_types[t], reference_types[t], TRUE, NULL, NULL, error);
   ok = ok && pull_appointments (&pull, error);
@@ -1906,4 +1983,60 @@ fd_sync_engine_fetch_patient (FdSyncEngine  *self,
     }
 
   return fd_store_keep_patient (self->store, patient_id, error);
+}
+
+/**
+ * fd_sync_engine_restore_discarded:
+ * @self: the engine
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #FD_SYNC_ERROR or #FD_STORE_ERROR
+ *
+ * Reads from the server each record whose refused change was discarded at
+ * this desk, and puts the server's version back in the cache; a record the
+ * server does not have and never had is removed from the station. Records
+ * the server cannot give now wait for the next call. Blocking.
+ *
+ * Returns: %TRUE if every such record was settled
+ */
+gboolean
+fd_sync_engine_restore_discarded (FdSyncEngine  *self,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  g_autoptr(GPtrArray) discarded = NULL;
+
+  g_return_val_if_fail (FD_IS_SYNC_ENGINE (self), FALSE);
+
+  discarded = fd_store_list_discarded (self->store, error);
+  if (discarded == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < discarded->len; i++)
+    {
+      const char *path = g_ptr_array_index (discarded, i);
+      g_auto(GStrv) parts = g_strsplit (path, "/", 2);
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(JsonObject) theirs = fd_fhir_client_get (self->client, path, cancellable, &read_error);
+
+      if (theirs == NULL && !g_error_matches (read_error, FD_SYNC_ERROR, FD_SYNC_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
+      if (theirs != NULL &&
+          (g_strcmp0 (fd_fhir_get_string (theirs, "resourceType"), parts[0]) != 0 ||
+           g_strcmp0 (fd_fhir_get_string (theirs, "id"), parts[1]) != 0 ||
+           !fd_fhir_check_resource (theirs, NULL)))
+        {
+          g_set_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_MALFORMED,
+                       _("The server answered a read of a %s record with something else"), parts[0]);
+          return FALSE;
+        }
+
+      g_debug ("Restoring %s from the server", path);
+      if (!fd_store_restore_discarded (self->store, parts[0], parts[1], theirs, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }

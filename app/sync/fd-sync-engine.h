@@ -59,5 +59,8 @@ gboolean      fd_sync_engine_push       (FdSyncEngine        *self,
                                          FdSyncStats         *stats,
                                          GCancellable        *cancellable,
                                          GError             **error);
+gboolean      fd_sync_engine_restore_discarded (FdSyncEngine *self,
+                                                GCancellable *cancellable,
+                                                GError      **error);
 
 G_END_DECLS

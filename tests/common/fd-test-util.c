@@ -8,6 +8,7 @@
 
 #include "fd-dates.h"
 #include "fd-fhir.h"
+#include "fd-store-ledger.h"
 #include "fd-test-util.h"
 
 char *
@@ -309,6 +310,80 @@ fd_test_get_from_server (const char *server_url,
   if (soup_message_get_status (msg) >= 300)
     return NULL;
   return fd_fhir_parse (g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer), NULL);
+}
+
+/* Whether the station caches @type/@id exactly as the server holds it */
+gboolean
+fd_test_cached_as_on_server (FdStore    *store,
+                             const char *server_url,
+                             const char *type,
+                             const char *id)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s", type, id);
+  g_autoptr(JsonObject) remote = fd_test_get_from_server (server_url, path);
+  g_autoptr(JsonObject) cached = fd_store_get (store, type, id, NULL);
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+
+  if (remote == NULL || cached == NULL)
+    return FALSE;
+  a = json_node_init_object (json_node_alloc (), remote);
+  b = json_node_init_object (json_node_alloc (), cached);
+  return json_node_equal (a, b);
+}
+
+/* Saves @patient at the desk with a gender no FHIR server takes: the
+ * server's validation refuses the change */
+void
+fd_test_spoil_patient (FdStore    *store,
+                       JsonObject *patient)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_int_member (patient, "gender", 5);
+  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  g_assert_no_error (error);
+}
+
+/* A cash payment of @cents taken at station TEST1, in a drawer opened for
+ * it if none is; returns the PaymentReconciliation's id */
+char *
+fd_test_take_payment (FdStore    *store,
+                      const char *patient_id,
+                      gint64      cents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *receipt = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  FdPaymentLine cash = { FD_PAYMENT_METHOD_CASH, cents, cents };
+  FdPaymentRequest request = { 0 };
+  gint64 session = 0;
+
+  if (!fd_ledger_drawer_current (store, "TEST1", &session, NULL) || session == 0)
+    g_assert_true (fd_ledger_drawer_open (store, "TEST1", "Cashier T", 10000, NULL, &session, &error));
+  g_assert_no_error (error);
+
+  request.patient_id = patient_id;
+  request.station = "TEST1";
+  request.cashier = "Cashier T";
+  request.amount_cents = cents;
+  request.lines = &cash;
+  request.n_lines = 1;
+  request.mode = FD_APPLY_OLDEST_FIRST;
+  request.keep_excess_as_credit = TRUE;
+  g_assert_true (fd_ledger_post_payment (store, &request, &receipt, &error));
+  g_assert_no_error (error);
+
+  /* The newest PaymentReconciliation waiting to go up is this one */
+  outbox = fd_store_list_outbox (store, TRUE, &error);
+  for (guint i = outbox->len; i > 0; i--)
+    {
+      FdOutboxEntry *entry = g_ptr_array_index (outbox, i - 1);
+
+      if (g_str_equal (entry->type, "PaymentReconciliation"))
+        return g_strdup (entry->id);
+    }
+  g_assert_not_reached ();
 }
 
 /* Writes the demo clinic of @options as a Bundle in @dir and starts the FHIR

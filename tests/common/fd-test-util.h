@@ -40,6 +40,15 @@ char    *fd_test_put_on_server (const char *server_url,
                                 const char *if_match);
 JsonObject *fd_test_get_from_server (const char *server_url,
                                      const char *path);
+gboolean fd_test_cached_as_on_server (FdStore    *store,
+                                      const char *server_url,
+                                      const char *type,
+                                      const char *id);
+void     fd_test_spoil_patient (FdStore    *store,
+                                JsonObject *patient);
+char    *fd_test_take_payment  (FdStore    *store,
+                                const char *patient_id,
+                                gint64      cents);
 
 GHashTable *fd_test_demo_working_set (const FdDemoOptions *options,
                                       const GDate         *first,

@@ -142,6 +142,15 @@ first_patient (FdStore *store)
   return g_strdup (fd_patient_item_get_id (g_ptr_array_index (hits, 0)));
 }
 
+static gboolean
+outbox_is_empty (FdStore *store)
+{
+  gint64 pending = -1, parked = -1;
+
+  g_assert_true (fd_store_count_outbox (store, &pending, &parked, NULL));
+  return pending == 0 && parked == 0;
+}
+
 static void
 set_phone (FdStore    *store,
            const char *id,
@@ -194,6 +203,115 @@ test_push_lost_reply (void)
   after = fd_test_get_from_server (server_url, path);
   g_assert_cmpint (atoi (fd_fhir_get_string (fd_fhir_get_object (after, "meta"), "versionId")), ==, version + 1);
   g_assert_cmpstr (fd_fhir_patient_phone (after), ==, "(512) 555-3131");
+}
+
+static char *
+new_patient (FdStore *store,
+             guint    n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"%s\","
+                                           "\"name\":[{\"family\":\"Lost-Reply\",\"given\":[\"Nueva %u\"]}],"
+                                           "\"birthDate\":\"1991-02-%02u\"}", id, n, n + 1);
+  g_autoptr(JsonObject) patient = fd_fhir_parse (json, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  return g_steal_pointer (&id);
+}
+
+static guint
+history_length (const char *path)
+{
+  g_autofree char *history_path = g_strdup_printf ("%s/_history", path);
+  g_autoptr(JsonObject) history = fd_test_get_from_server (server_url, history_path);
+
+  return json_array_get_length (fd_fhir_get_array (history, "entry"));
+}
+
+typedef enum
+{
+  CREATE_AS_SENT,      /* the retry finds the record as it was sent */
+  CREATE_EDITED,       /* the desk edited it while the answer was missing */
+  CREATE_NEVER_CAME,   /* the request never reached the server */
+} CreateCase;
+
+/* A create whose answer is lost: the retry reads the record first and writes
+ * it only when needed, so the server's version stays 1 */
+static void
+lost_create (gconstpointer data)
+{
+  const char *rule = g_str_has_suffix (g_test_get_path (), "never-came")
+                     ? "{\"mode\":\"refuse\",\"count\":1}" : "{\"mode\":\"drop-reply\",\"count\":1}";
+  CreateCase create_case = GPOINTER_TO_UINT (data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ();
+  g_autofree char *db_path = g_strdup (fd_store_get_path (store));
+  g_autoptr(JsonObject) remote = NULL;
+  g_autoptr(JsonObject) cached_copy = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  FdSyncStats stats;
+
+  for (guint batch = 0; batch < 2; batch++)
+    {
+      g_test_message ("%s", batch ? "in a batch" : "one by one");
+      g_clear_pointer (&id, g_free);
+      g_clear_pointer (&path, g_free);
+      g_clear_pointer (&remote, json_object_unref);
+      g_clear_pointer (&cached_copy, json_object_unref);
+      id = new_patient (store, batch);
+      path = g_strdup_printf ("Patient/%s", id);
+
+      {
+        g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+
+        fd_sync_engine_set_use_batch (engine, batch);
+        fd_test_set_fault (proxy_url, rule);
+        g_assert_false (fd_sync_engine_push (engine, &stats, NULL, &error));
+        g_assert_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK);
+        g_clear_error (&error);
+        fd_test_set_fault (proxy_url, NULL);
+      }
+
+      if (create_case == CREATE_EDITED)
+        set_phone (store, id, "(512) 555-2626");
+
+      /* The station restarts: what was sent is remembered */
+      g_clear_object (&store);
+      store = fd_store_open (db_path, &error);
+      g_assert_no_error (error);
+
+      {
+        g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+
+        fd_sync_engine_set_use_batch (engine, batch);
+        g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+        g_assert_no_error (error);
+      }
+      g_assert_cmpuint (stats.pushed, ==, 1);
+      g_assert_cmpuint (stats.conflicts + stats.parked, ==, 0);
+
+      remote = fd_test_get_from_server (server_url, path);
+      cached_copy = fd_store_get (store, "Patient", id, &error);
+      g_assert_no_error (error);
+      if (create_case == CREATE_EDITED)
+        {
+          /* The edit goes on top of the create that arrived */
+          g_assert_cmpstr (fd_fhir_get_string (fd_fhir_get_object (remote, "meta"), "versionId"), ==, "2");
+          g_assert_cmpstr (fd_fhir_patient_phone (remote), ==, "(512) 555-2626");
+          g_assert_cmpuint (history_length (path), ==, 2);
+        }
+      else
+        {
+          g_assert_cmpstr (fd_fhir_get_string (fd_fhir_get_object (remote, "meta"), "versionId"), ==, "1");
+          g_assert_cmpuint (history_length (path), ==, 1);
+        }
+      g_assert_cmpstr (fd_fhir_get_string (fd_fhir_get_object (cached_copy, "meta"), "versionId"), ==,
+                       fd_fhir_get_string (fd_fhir_get_object (remote, "meta"), "versionId"));
+      g_assert_true (outbox_is_empty (store));
+    }
 }
 
 /* A server that says 409 where others say 412 */
@@ -265,6 +383,9 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/no-next-links", test_no_next_links);
   g_test_add_func ("/faults/push-lost-reply", test_push_lost_reply);
   g_test_add_func ("/faults/push-conflict-409", test_push_conflict_409);
+  g_test_add_data_func ("/faults/lost-create/as-sent", GUINT_TO_POINTER (CREATE_AS_SENT), lost_create);
+  g_test_add_data_func ("/faults/lost-create/edited", GUINT_TO_POINTER (CREATE_EDITED), lost_create);
+  g_test_add_data_func ("/faults/lost-create/never-came", GUINT_TO_POINTER (CREATE_NEVER_CAME), lost_create);
 
   ret = g_test_run ();
 

@@ -5,13 +5,16 @@
 
 #include "fd-conflict-dialog.h"
 #include "fd-fhir.h"
+#include "fd-sync-engine.h"
 #include "fd-sync-panel.h"
 #include "fd-payments-view.h"
 #include "fd-test-util.h"
 #include "fd-window.h"
 
 static GSubprocess *server;
+static GSubprocess *proxy;
 static char *server_url;
+static char *proxy_url;
 static char *work_dir;
 static guint n_patients;  /* in the station's working set */
 
@@ -292,6 +295,257 @@ test_conflict_dialog (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+n_refused_is (gpointer data)
+{
+  FdStore *store = data;
+  gint64 pending = -1, parked = -1;
+
+  g_assert_true (fd_store_count_outbox (store, &pending, &parked, NULL));
+  return pending == 0 && parked == GPOINTER_TO_INT (g_object_get_data (G_OBJECT (store), "want-refused"));
+}
+
+static void
+wait_refused (FdStore *store,
+              gint64   n)
+{
+  g_object_set_data (G_OBJECT (store), "want-refused", GINT_TO_POINTER ((int) n));
+  wait_until (n_refused_is, store);
+}
+
+static gboolean
+restored (gpointer data)
+{
+  g_autoptr(GPtrArray) waiting = fd_store_list_discarded (data, NULL);
+
+  return waiting->len == 0;
+}
+
+/* How many buttons in @widget activate @action for @record */
+static guint
+count_action_buttons (GtkWidget  *widget,
+                      const char *action,
+                      const char *record)
+{
+  guint n = 0;
+
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    {
+      GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget));
+
+      if (record == NULL || g_strcmp0 (g_variant_get_string (target, NULL), record) == 0)
+        n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_action_buttons (child, action, record);
+  return n;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GListModel) toplevels = NULL;
+
+  fd_test_iterate ();
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* Asks the panel to discard @record's change, checks what the confirmation
+ * says will be lost, and confirms */
+static void
+discard_from_panel (FdSyncPanel *panel,
+                    const char  *record,
+                    const char  *says)
+{
+  AdwMessageDialog *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "sync-panel.discard", "s", record));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard Change?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), says));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "discard"), ==, "_Discard Change");
+  /* As its button does: the answer, then the dialog closes */
+  adw_message_dialog_response (dialog, "discard");
+  gtk_window_close (GTK_WINDOW (dialog));
+  fd_test_iterate ();
+}
+
+static void
+patient_changed_cb (FdStore            *store,
+                    const char         *type,
+                    const char * const *ids,
+                    GHashTable         *heard)
+{
+  if (g_str_equal (type, "Patient"))
+    for (guint i = 0; ids[i] != NULL; i++)
+      g_hash_table_add (heard, g_strdup (ids[i]));
+}
+
+/* Changes the server refused, discarded from the sync panel: the cache goes
+ * back to the server's version, a new record it never had goes away */
+static void
+test_refused_discard (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = empty_store ("refused-discard");
+  g_autoptr(FdSyncService) service = service_for (store, server_url);
+  g_autoptr(GHashTable) heard = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  FdWindow *window = fd_window_new (NULL, store, NULL);
+  FdSyncPanel *panel = FD_SYNC_PANEL (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "sync_panel"));
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(JsonObject) patient = NULL;
+  g_autoptr(JsonObject) walk_in = NULL;
+  g_autoptr(JsonObject) gone = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *created = g_uuid_string_random ();
+  g_autofree char *updated_record = NULL;
+  g_autofree char *created_record = g_strdup_printf ("Patient/%s", created);
+  g_autofree char *json = NULL;
+  const char *id;
+
+  fd_window_set_sync_service (window, service);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_sync_service_start (service);
+  wait_until (synced, service);
+
+  /* A patient's record and a new patient, both refused by the server */
+  hits = fd_store_search_patients (store, "l", 1, &error);
+  id = fd_patient_item_get_id (g_ptr_array_index (hits, 0));
+  updated_record = g_strdup_printf ("Patient/%s", id);
+  patient = fd_store_get (store, "Patient", id, &error);
+  fd_test_spoil_patient (store, patient);
+  wait_refused (store, 1);
+  json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"%s\",\"name\":[{\"family\":\"Refusedwalkin\","
+                          "\"given\":[\"Ana\"]}]}", created);
+  walk_in = fd_fhir_parse (json, -1, &error);
+  fd_test_spoil_patient (store, walk_in);
+  wait_refused (store, 2);
+  wait_until (synced, service);
+
+  /* Each refused row offers both ways out */
+  fd_sync_panel_reload (panel);
+  g_assert_cmpuint (fd_sync_panel_get_n_changes (panel), ==, 2);
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (panel), "sync-panel.retry", updated_record), ==, 1);
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (panel), "sync-panel.discard", updated_record), ==, 1);
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (panel), "sync-panel.discard", created_record), ==, 1);
+  show_sync_panel (window);
+  screenshot ("sync-refused.png");
+  hide_sync_panel (window);
+
+  /* The update: back to the server's version, re-read from it */
+  discard_from_panel (panel, updated_record, "server’s version");
+  wait_until (restored, store);
+  wait_until (synced, service);
+  g_assert_true (fd_test_cached_as_on_server (store, server_url, "Patient", id));
+  g_assert_false (fd_store_has_pending_change (store, "Patient", id));
+
+  /* The create the server never took: gone from the station, and the views heard it */
+  g_signal_connect (store, "changed", G_CALLBACK (patient_changed_cb), heard);
+  discard_from_panel (panel, created_record, "removes it from this station");
+  g_assert_true (g_hash_table_contains (heard, created));
+  g_signal_handlers_disconnect_by_func (store, patient_changed_cb, heard);
+  gone = fd_store_get (store, "Patient", created, &error);
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  found = fd_store_search_patients (store, "Refusedwalkin", 5, &error);
+  g_assert_cmpuint (found->len, ==, 0);
+
+  wait_until (nothing_waits, store);
+  fd_sync_panel_reload (panel);
+  g_assert_cmpuint (fd_sync_panel_get_n_changes (panel), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Refused while the server was misconfigured, sent again from the panel
+ * once it is fixed; a payment offers only that */
+static void
+test_refused_retry (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = empty_store ("refused-retry");
+  g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(JsonObject) patient = NULL;
+  g_autoptr(JsonObject) remote = NULL;
+  g_autofree char *payment = NULL;
+  g_autofree char *payment_record = NULL;
+  g_autofree char *patient_record = NULL;
+  g_autofree char *path = NULL;
+  FdSyncService *service;
+  FdSyncPanel *panel;
+  FdWindow *window;
+  const char *id;
+
+  /* Downloaded, then a new address and a payment that the server refuses */
+  {
+    g_autoptr(FdFhirClient) client = fd_fhir_client_new (proxy_url, &error);
+    g_autoptr(FdSyncEngine) engine = fd_sync_engine_new (store, client);
+    FdSyncStats stats;
+
+    g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
+    g_assert_no_error (error);
+    hits = fd_store_search_patients (store, "g", 2, &error);
+    id = fd_patient_item_get_id (g_ptr_array_index (hits, 0));
+    patient_record = g_strdup_printf ("Patient/%s", id);
+    patient = fd_store_get (store, "Patient", id, &error);
+    json_object_set_string_member (patient, "gender", "other");
+    g_assert_true (fd_store_put (store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+    payment = fd_test_take_payment (store, fd_patient_item_get_id (g_ptr_array_index (hits, 1)), 2500);
+    payment_record = g_strdup_printf ("PaymentReconciliation/%s", payment);
+
+    fd_sync_engine_set_use_batch (engine, FALSE);
+    fd_test_set_fault (proxy_url, "{\"mode\":\"status\",\"status\":422}");
+    g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+    g_assert_no_error (error);
+    fd_test_set_fault (proxy_url, NULL);
+    g_assert_cmpuint (stats.parked, ==, 2);
+  }
+
+  service = service_for (store, server_url);
+  window = fd_window_new (NULL, store, NULL);
+  panel = FD_SYNC_PANEL (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "sync_panel"));
+  fd_window_set_sync_service (window, service);
+  gtk_window_present (GTK_WINDOW (window));
+  fd_sync_service_start (service);
+  wait_until (synced, service);
+
+  /* The payment can only go again, and the row says why */
+  fd_sync_panel_reload (panel);
+  g_assert_cmpuint (fd_sync_panel_get_n_changes (panel), ==, 2);
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (panel), "sync-panel.retry", payment_record), ==, 1);
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (panel), "sync-panel.discard", payment_record), ==, 0);
+  g_assert_cmpuint (count_action_buttons (GTK_WIDGET (panel), "sync-panel.discard", patient_record), ==, 1);
+  show_sync_panel (window);
+  screenshot ("sync-refused-payment.png");
+  hide_sync_panel (window);
+  g_assert_false (fd_store_discard_parked (store, "PaymentReconciliation", payment, &error));
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_true (fd_store_has_pending_change (store, "PaymentReconciliation", payment));
+
+  /* The server is fixed: both go, once */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "sync-panel.retry", "s", patient_record));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "sync-panel.retry", "s", payment_record));
+  wait_until (nothing_waits, store);
+  wait_until (synced, service);
+  path = g_strdup_printf ("Patient/%s", id);
+  remote = fd_test_get_from_server (server_url, path);
+  g_assert_cmpstr (fd_fhir_get_string (remote, "gender"), ==, "other");
+  g_assert_true (fd_test_cached_as_on_server (store, server_url, "PaymentReconciliation", payment));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (service);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,15 +577,20 @@ main (int argc, char **argv)
     n_patients = GPOINTER_TO_UINT (g_hash_table_lookup (counts, "Patient"));
   }
   server = fd_test_start_demo_server (work_dir, &options, &server_url);
+  proxy = fd_test_start_fault_proxy (server_url, &proxy_url);
 
   g_test_add_func ("/sync-status/online", test_online);
   g_test_add_func ("/sync-status/offline", test_offline);
   g_test_add_func ("/sync-status/conflict-dialog", test_conflict_dialog);
+  g_test_add_func ("/sync-status/refused-discard", test_refused_discard);
+  g_test_add_func ("/sync-status/refused-retry", test_refused_retry);
 
   ret = g_test_run ();
 
+  fd_test_stop_fhir_server (g_steal_pointer (&proxy));
   fd_test_stop_fhir_server (g_steal_pointer (&server));
   g_free (server_url);
+  g_free (proxy_url);
   fd_test_remove_dir (work_dir);
   g_free (work_dir);
   return ret;

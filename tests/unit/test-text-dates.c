@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <locale.h>
+#include <string.h>
 
 #include "fd-core.h"
 #include "fd-dates.h"
@@ -163,6 +164,48 @@ test_formats (void)
   g_assert_false (fd_date_parse_iso (NULL, &d));
 }
 
+/* Sync watermarks: lastUpdated compared as points in time, however written */
+static void
+test_instants (void)
+{
+  const char *ten_z = "2026-11-27T10:00:00Z";
+  const char *ten_ms = "2026-11-27T10:00:00.123+00:00";
+  const char *ten_ny = "2026-11-27T05:00:00-05:00";
+  const char *ten_madrid = "2026-11-27T11:00:00+01:00";
+  const char *instants[] = { ten_ny, "2026-11-27T09:59:59.999999Z", ten_ms, ten_z, "2026-11-27T04:30:00-05:00" };
+  const char *newest = NULL;
+
+  /* One instant, three spellings */
+  g_assert_true (fd_instant_equal (ten_z, ten_ny));
+  g_assert_true (fd_instant_equal (ten_madrid, ten_z));
+  g_assert_false (fd_instant_later (ten_ny, ten_z));
+  g_assert_false (fd_instant_later (ten_z, ten_ny));
+
+  /* Text order says otherwise: "05:00-05:00" < "10:00:00Z" < "10:00:00.123" */
+  g_assert_cmpint (strcmp (ten_ny, ten_z), <, 0);
+  g_assert_true (fd_instant_later (ten_ms, ten_ny));
+  g_assert_true (fd_instant_later ("2026-11-27T06:00:00-05:00", ten_ms));
+  g_assert_false (fd_instant_later ("2026-11-27T10:30:00Z", "2026-11-27T06:00:00-05:00"));
+  g_assert_true (fd_instant_later ("2026-11-27T10:00:00.000001Z", ten_z));
+
+  /* The maximum of mixed spellings, kept as the server wrote it */
+  for (guint i = 0; i < G_N_ELEMENTS (instants); i++)
+    if (fd_instant_later (instants[i], newest))
+      newest = instants[i];
+  g_assert_true (newest == ten_ms);
+
+  /* What is not an instant never moves a watermark, nor equals anything */
+  g_assert_true (fd_instant_later (ten_z, NULL));
+  g_assert_true (fd_instant_later (ten_z, "yesterday"));
+  g_assert_false (fd_instant_later (NULL, ten_z));
+  g_assert_false (fd_instant_later ("9999-99-99T99:99:99Z", ten_z));
+  g_assert_false (fd_instant_later ("2026-11-28T10:00:00", ten_z));  /* no zone */
+  g_assert_false (fd_instant_later ("2026-11-28", ten_z));
+  g_assert_false (fd_instant_later ("", NULL));
+  g_assert_false (fd_instant_equal ("soon", "soon"));
+  g_assert_false (fd_instant_equal (NULL, NULL));
+}
+
 static void
 test_patient_helpers (void)
 {
@@ -247,6 +290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dates/two-digit-year", test_two_digit_year);
   g_test_add_func ("/dates/birth-date-check", test_birth_date_check);
   g_test_add_func ("/dates/formats", test_formats);
+  g_test_add_func ("/dates/instants", test_instants);
   g_test_add_func ("/fhir/patient-helpers", test_patient_helpers);
   g_test_add_func ("/fhir/references", test_references);
   g_test_add_func ("/fhir/account-balance", test_account_balance);
