@@ -734,6 +734,11 @@ exchange (FdFhirClient  *self,
 
       /* Credentials and preconditions go to this server only, never where a redirect points */
       soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+      /* A write goes on a connection of its own. On one used before, libsoup
+       * sends a PUT again by itself when the reply is lost; the engine must
+       * learn of the loss, because it decides what a second send may do. */
+      if (g_strcmp0 (method, SOUP_METHOD_GET) != 0)
+        soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
       headers = soup_message_get_request_headers (msg);
       soup_message_headers_replace (headers, "Accept", "application/fhir+json");
       /* The station keeps what the server stored: ask for it back */

@@ -205,6 +205,52 @@ test_push_lost_reply (void)
   g_assert_cmpstr (fd_fhir_patient_phone (after), ==, "(512) 555-3131");
 }
 
+/* The same, one record at a time over a connection already used: the lost
+ * reply must reach the engine, not be sent again behind its back */
+static void
+test_push_lost_reply_reused_connection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ();
+  g_autoptr(FdSyncEngine) direct = engine_for (store, server_url);
+  g_autoptr(FdSyncEngine) engine = engine_for (store, proxy_url);
+  g_autofree char *id = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  FdSyncStats stats;
+  int version;
+
+  g_assert_true (fd_sync_engine_pull (direct, NULL, NULL, &stats, NULL, &error));
+  fd_sync_engine_set_use_batch (engine, FALSE);
+  id = first_patient (store);
+  path = g_strdup_printf ("Patient/%s", id);
+
+  /* A first change goes well, and leaves its connection open */
+  set_phone (store, id, "(512) 555-4040");
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  before = fd_test_get_from_server (server_url, path);
+  version = atoi (fd_fhir_get_string (fd_fhir_get_object (before, "meta"), "versionId"));
+
+  set_phone (store, id, "(512) 555-4141");
+  fd_test_set_fault (proxy_url, "{\"mode\":\"drop-reply\",\"count\":1}");
+  g_assert_false (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_error (error, FD_SYNC_ERROR, FD_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+  fd_test_set_fault (proxy_url, NULL);
+
+  g_assert_true (fd_sync_engine_push (engine, &stats, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.pushed, ==, 1);
+  g_assert_cmpuint (stats.conflicts + stats.parked, ==, 0);
+  after = fd_test_get_from_server (server_url, path);
+  g_assert_cmpint (atoi (fd_fhir_get_string (fd_fhir_get_object (after, "meta"), "versionId")), ==, version + 1);
+  g_assert_cmpstr (fd_fhir_patient_phone (after), ==, "(512) 555-4141");
+  g_assert_true (outbox_is_empty (store));
+}
+
 static char *
 new_patient (FdStore *store,
              guint    n)
@@ -382,6 +428,7 @@ main (int argc, char **argv)
   g_test_add_func ("/faults/pull-resumes", test_pull_resumes);
   g_test_add_func ("/faults/no-next-links", test_no_next_links);
   g_test_add_func ("/faults/push-lost-reply", test_push_lost_reply);
+  g_test_add_func ("/faults/push-lost-reply-reused-connection", test_push_lost_reply_reused_connection);
   g_test_add_func ("/faults/push-conflict-409", test_push_conflict_409);
   g_test_add_data_func ("/faults/lost-create/as-sent", GUINT_TO_POINTER (CREATE_AS_SENT), lost_create);
   g_test_add_data_func ("/faults/lost-create/edited", GUINT_TO_POINTER (CREATE_EDITED), lost_create);
