@@ -1133,15 +1133,15 @@ test_statement_run (void)
   FdWindow *window = new_window ();
   FdPaymentsView *view = payments_view (window);
   g_autofree char *pdf = g_build_filename (tmp_dir, "statements.pdf", NULL);
-  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
   g_autofree char *text = NULL;
   FdStatementsDialog *dialog;
   gint64 recorded = sql_count ("SELECT count(*) FROM ledger_statement");
-  guint n;
+  guint n, n_accounts = 0;
 
-  candidates = fd_ledger_list_statement_candidates (store, 1000, 30, &today, NULL);
-  g_assert_nonnull (candidates);
-  n = candidates->len;
+  groups = fd_ledger_list_statement_groups (store, 1000, 30, &today, NULL);
+  g_assert_nonnull (groups);
+  n = groups->len;
   g_assert_cmpuint (n, >, 20);
 
   press (GTK_WIDGET (view), "<Control><Shift>s");
@@ -1169,25 +1169,30 @@ test_statement_run (void)
   text = pdf_text (pdf);
   for (guint i = 0; i < n; i++)
     {
-      FdStatementCandidate *candidate = g_ptr_array_index (candidates, i);
-      g_autoptr(FdLedgerAccount) account = account_of (candidate->patient_id);
-      g_autoptr(JsonObject) patient = fd_store_get (store, "Patient", candidate->patient_id, NULL);
+      FdStatementGroup *group = g_ptr_array_index (groups, i);
 
-      g_assert_true (g_date_valid (&account->last_statement));
-      g_assert_cmpint (g_date_compare (&account->last_statement, &today), ==, 0);
-      if (i < 10)
+      for (guint j = 0; j < group->accounts->len; j++, n_accounts++)
         {
-          g_autofree char *family = g_strdup (fd_fhir_get_string (fd_fhir_patient_name (patient), "family"));
+          FdStatementCandidate *candidate = g_ptr_array_index (group->accounts, j);
+          g_autoptr(FdLedgerAccount) account = account_of (candidate->patient_id);
+          g_autoptr(JsonObject) patient = fd_store_get (store, "Patient", candidate->patient_id, NULL);
 
-          g_assert_nonnull (strstr (text, family));
+          g_assert_true (g_date_valid (&account->last_statement));
+          g_assert_cmpint (g_date_compare (&account->last_statement, &today), ==, 0);
+          if (i < 10)
+            {
+              g_autofree char *family = g_strdup (fd_fhir_get_string (fd_fhir_patient_name (patient), "family"));
+
+              g_assert_nonnull (strstr (text, family));
+            }
         }
     }
-  g_assert_cmpint (sql_count ("SELECT count(*) FROM ledger_statement"), ==, recorded + n);
+  g_assert_cmpint (sql_count ("SELECT count(*) FROM ledger_statement"), ==, recorded + n_accounts);
 
   /* Nobody is due another one now */
-  g_clear_pointer (&candidates, g_ptr_array_unref);
-  candidates = fd_ledger_list_statement_candidates (store, 1000, 30, &today, NULL);
-  g_assert_cmpuint (candidates->len, ==, 0);
+  g_clear_pointer (&groups, g_ptr_array_unref);
+  groups = fd_ledger_list_statement_groups (store, 1000, 30, &today, NULL);
+  g_assert_cmpuint (groups->len, ==, 0);
 
   close_all_dialogs ();
   gtk_window_destroy (GTK_WINDOW (window));

@@ -332,7 +332,6 @@ print_receipt (FdAccountPane *self,
 static FdDocument *
 statement_document (FdAccountPane *self)
 {
-  const char *ids[] = { self->patient_id, NULL };
   FdDocumentClinic clinic;
   g_autoptr(GError) error = NULL;
   FdDocument *document;
@@ -340,7 +339,7 @@ statement_document (FdAccountPane *self)
 
   g_date_set_time_t (&today, time (NULL));
   fd_payments_load_clinic (&clinic);
-  document = fd_document_new_statements (self->store, ids, &today, &clinic, NULL, &error);
+  document = fd_document_new_statement (self->store, self->patient_id, &today, &clinic, &error);
   fd_payments_clear_clinic (&clinic);
   if (document == NULL)
     fd_payments_show_error (GTK_WIDGET (self), _("Could Not Prepare the Statement"), error->message);
