@@ -96,6 +96,73 @@ fd_payments_show_message (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL && *message != '\0');
 }
 
+/* Payment methods */
+
+/**
+ * fd_payments_method_names:
+ *
+ * Returns: (transfer full): the methods' names for a drop-down, in
+ *   #FdPaymentMethod order
+ */
+GListModel *
+fd_payments_method_names (void)
+{
+  const char *names[] = {
+    [FD_PAYMENT_METHOD_CASH] = _("Cash"),
+    [FD_PAYMENT_METHOD_CHECK] = _("Check"),
+    [FD_PAYMENT_METHOD_CREDIT_CARD] = _("Credit card (terminal)"),
+    [FD_PAYMENT_METHOD_DEBIT_CARD] = _("Debit card (terminal)"),
+    [FD_N_PAYMENT_METHODS] = NULL,
+  };
+
+  return G_LIST_MODEL (gtk_string_list_new (names));
+}
+
+/**
+ * fd_payments_read_method:
+ * @method: the method chosen
+ * @check_number: its check number field
+ * @card_brand: its card brand field
+ * @card_last4: its last-four-digits field
+ * @authorization: its authorization code field
+ * @out: (out caller-allocates): the line; its amount and tendered cash are
+ *   left as they were, its texts point into the fields
+ * @error: return location for a message for the desk
+ *
+ * Reads what a method needs from the fields that show for it: a check's
+ * number (required), a card's brand, last four digits and authorization,
+ * which fd_ledger_check_lines() checks.
+ *
+ * Returns: %FALSE if a required field is empty
+ */
+gboolean
+fd_payments_read_method (FdPaymentMethod   method,
+                         GtkEditable      *check_number,
+                         GtkEditable      *card_brand,
+                         GtkEditable      *card_last4,
+                         GtkEditable      *authorization,
+                         FdPaymentLine    *out,
+                         GError          **error)
+{
+  out->method = method;
+  out->check_number = NULL;
+  out->card_brand = NULL;
+  out->card_last4 = NULL;
+  out->authorization = NULL;
+  if (method == FD_PAYMENT_METHOD_CHECK)
+    {
+      out->check_number = gtk_editable_get_text (check_number);
+      return fd_ledger_check_text (out->check_number, _("Check number"), TRUE, error);
+    }
+  if (method == FD_PAYMENT_METHOD_CREDIT_CARD || method == FD_PAYMENT_METHOD_DEBIT_CARD)
+    {
+      out->card_brand = gtk_editable_get_text (card_brand);
+      out->card_last4 = gtk_editable_get_text (card_last4);
+      out->authorization = gtk_editable_get_text (authorization);
+    }
+  return TRUE;
+}
+
 /* Station, cashier, clinic */
 
 /**
