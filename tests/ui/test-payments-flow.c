@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gtk/gtkunixprint.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -21,6 +22,7 @@
 #include "fd-store-private.h"
 #include "fd-test-ui.h"
 #include "fd-test-util.h"
+#include "fd-view-util.h"
 #include "fd-window.h"
 
 /* The cashier's flows in a real window, driven as the desk drives them:
@@ -1161,6 +1163,72 @@ test_refund_by_chosen_method (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A remembered receipt printer that is no longer there: printing the receipt
+ * after the payment says so plainly, prints nothing, leaves no file and
+ * neither undoes nor repeats the payment; the next print starts afresh */
+static void
+test_missing_printer (void)
+{
+  FdWindow *window = new_window ();
+  FdPaymentsView *view = payments_view (window);
+  FdAccountPane *pane = fd_payments_view_get_account_pane (view);
+  g_autofree char *id = add_patient ("Printer", "Gone", 0, 5000, 6);
+  g_autoptr(GSettings) settings = fd_view_settings ();
+  g_autoptr(FdLedgerAccount) paid = NULL;
+  g_autoptr(FdLedgerAccount) after = NULL;
+  g_autoptr(FdLedgerReceipt) receipt = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *remembered = NULL;
+  AdwMessageDialog *message;
+  const char *name;
+  gint64 receipts, drawer_cash;
+
+  ensure_drawer_open ();
+  fd_payments_set_print_export (NULL);
+  g_settings_set_string (settings, "receipt-printer", "Front Desk Receipt Printer (gone)");
+
+  receipts = n_receipts ();
+  number = pay (view, id, 2000, FD_PAYMENT_METHOD_CASH);
+  g_assert_cmpint (n_receipts (), ==, receipts + 1);
+  paid = account_of (id);
+  drawer_cash = drawer_expected (FD_PAYMENT_METHOD_CASH);
+
+  g_signal_emit_by_name (find_button (GTK_WIDGET (pane), number, "Reprint receipt"), "clicked");
+  fd_test_iterate ();
+
+  /* The message, for the desk, naming the printer; no print dialog */
+  message = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (adw_message_dialog_get_heading (message), ==, "Could Not Print");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "“Front Desk Receipt Printer (gone)”"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "not available"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "Nothing was printed"));
+  g_assert_null (find_toplevel (GTK_TYPE_PRINT_UNIX_DIALOG));
+
+  /* The payment is there once, as it was */
+  g_assert_cmpint (n_receipts (), ==, receipts + 1);
+  g_assert_cmpuint (outbox_payments (number), ==, 1);
+  after = account_of (id);
+  g_assert_cmpint (after->balance.cents, ==, paid->balance.cents);
+  g_assert_cmpint (drawer_expected (FD_PAYMENT_METHOD_CASH), ==, drawer_cash);
+  receipt = fd_ledger_get_receipt (store, number, NULL);
+  g_assert_false (receipt->voided);
+  g_assert_cmpint (receipt->refunded_cents, ==, 0);
+
+  /* Nothing half-written anywhere */
+  dir = g_dir_open (tmp_dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (name[0] == '.' && strstr (name, ".pdf.") != NULL);
+
+  /* The printer that is gone is no longer offered */
+  remembered = g_settings_get_string (settings, "receipt-printer");
+  g_assert_cmpstr (remembered, ==, "");
+
+  close_all_dialogs ();
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* FRONTDESK_SCREENSHOT_DIR=dir: the refund dialog over the account, for the
  * documentation, in the language of LANGUAGE (refund-dialog-en.png or -es) */
 static void
@@ -1553,6 +1621,7 @@ main (int argc, char **argv)
   if (g_getenv ("FRONTDESK_SCREENSHOT_DIR") != NULL)
     g_test_add_func ("/payments-flow/refund-screenshot", test_refund_screenshot);
   g_test_add_func ("/payments-flow/printing", test_printing);
+  g_test_add_func ("/payments-flow/missing-printer", test_missing_printer);
   g_test_add_func ("/payments-flow/statement-run", test_statement_run);
   g_test_add_func ("/payments-flow/drawer-close", test_drawer_close);
 
