@@ -30,6 +30,30 @@ check (gboolean  ok,
     g_error ("%s", error->message);
 }
 
+/* The run of @list into one PDF, against as many empty pages; returns the
+ * pages and the seconds of each */
+static guint
+time_run (const char          *path,
+          const FdStatement  **list,
+          double              *run_s,
+          double              *base_s)
+{
+  g_autoptr(GError) error = NULL;
+  guint pages = fd_statement_count_pages (FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, list[0],
+                                          fd_fixture_clinic (), NULL) * N_STATEMENTS;
+  gint64 t0 = g_get_monotonic_time (), t1, t2;
+
+  check (fd_print_write_pdf (path, FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, pages, empty_page_cb,
+                             NULL, NULL, &error), error);
+  t1 = g_get_monotonic_time ();
+  check (fd_statements_write_pdf (path, FD_PAPER_LETTER, list, N_STATEMENTS, fd_fixture_clinic (),
+                                  NULL, NULL, NULL, &error), error);
+  t2 = g_get_monotonic_time ();
+  *base_s = (t1 - t0) / 1e6;
+  *run_s = (t2 - t1) / 1e6;
+  return pages;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -78,20 +102,10 @@ main (int    argc,
       fd_fixture_statement_init (&statements[i], 36, i);
       list[i] = &statements[i].statement;
     }
-  pages = fd_statement_count_pages (FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, list[0],
-                                    fd_fixture_clinic (), NULL) * N_STATEMENTS;
   {
-    gint64 t0 = g_get_monotonic_time (), t1, t2;
     double run_s, base_s;
 
-    check (fd_print_write_pdf (path, FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, pages, empty_page_cb,
-                               NULL, NULL, &error), error);
-    t1 = g_get_monotonic_time ();
-    check (fd_statements_write_pdf (path, FD_PAPER_LETTER, list, N_STATEMENTS, fd_fixture_clinic (),
-                                    NULL, NULL, NULL, &error), error);
-    t2 = g_get_monotonic_time ();
-    base_s = (t1 - t0) / 1e6;
-    run_s = (t2 - t1) / 1e6;
+    pages = time_run (path, list, &run_s, &base_s);
     g_print ("bench statement-run-%u-statements-%u-pages %.2f s (baseline %.2f s)\n",
              N_STATEMENTS, pages, run_s, base_s);
     g_print ("bench statement-run-pages-per-second %.0f pages/s (baseline %.0f pages/s)\n",
@@ -101,7 +115,6 @@ main (int    argc,
   /* The same lines, as three children's accounts of one guarantor */
   {
     FdStatementAccount accounts[3] = { 0 };
-    gint64 t0, t1, t2;
     guint family_pages;
     double run_s, base_s;
 
@@ -120,17 +133,7 @@ main (int    argc,
         statements[i].statement.accounts = accounts;
         statements[i].statement.n_accounts = G_N_ELEMENTS (accounts);
       }
-    family_pages = fd_statement_count_pages (FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, list[0],
-                                             fd_fixture_clinic (), NULL) * N_STATEMENTS;
-    t0 = g_get_monotonic_time ();
-    check (fd_print_write_pdf (path, FD_PAPER_LETTER_WIDTH, FD_PAPER_LETTER_HEIGHT, family_pages, empty_page_cb,
-                               NULL, NULL, &error), error);
-    t1 = g_get_monotonic_time ();
-    check (fd_statements_write_pdf (path, FD_PAPER_LETTER, list, N_STATEMENTS, fd_fixture_clinic (),
-                                    NULL, NULL, NULL, &error), error);
-    t2 = g_get_monotonic_time ();
-    base_s = (t1 - t0) / 1e6;
-    run_s = (t2 - t1) / 1e6;
+    family_pages = time_run (path, list, &run_s, &base_s);
     g_print ("bench family-statement-run-%u-statements-%u-pages %.2f s (baseline %.2f s)\n",
              N_STATEMENTS, family_pages, run_s, base_s);
     for (guint i = 0; i < N_STATEMENTS; i++)
