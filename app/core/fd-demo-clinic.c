@@ -22,6 +22,8 @@
 #define N_PRACTITIONERS 8
 #define UUID_LEN        36
 #define MRN_SPACE       10000000u
+#define FAMILY_FIRST    10       /* the first parent; families every FAMILY_EVERY patients */
+#define FAMILY_EVERY    100
 #define MAX_PER_DAY     22
 #define HALF_DAY        240   /* minutes in the morning and in the afternoon */
 #define MORNING_START   (8 * 60)
@@ -237,6 +239,9 @@ typedef struct
   const gchar *display;                    /* "Family, Given", in the string chunk */
   guint32      birth_julian;
   guint8       language;
+  gboolean     is_parent;                  /* answers for the accounts of the patients after it */
+  const gchar *family;                     /* a parent's family name, in the string chunk */
+  guint        guarantor;                  /* a child's: its parent's index + 1; else 0 */
 } PatientInfo;
 
 typedef struct
@@ -247,6 +252,7 @@ typedef struct
   GRand               *rand;
   GRand               *visit_rand;   /* encounters and forms: their own stream, so the rest stays as it was */
   GRand               *ledger_rand;  /* invoices only: the rest of the clinic stays as it was */
+  GRand               *family_rand;  /* families: the same */
   GTimeZone           *tz;
   gchar               *last_updated;
   guint32              today_julian;
@@ -298,6 +304,7 @@ clear_generator (Generator *gen)
   g_clear_pointer (&gen->rand, g_rand_free);
   g_clear_pointer (&gen->visit_rand, g_rand_free);
   g_clear_pointer (&gen->ledger_rand, g_rand_free);
+  g_clear_pointer (&gen->family_rand, g_rand_free);
   g_clear_pointer (&gen->tz, g_time_zone_unref);
   g_clear_pointer (&gen->last_updated, g_free);
   g_clear_pointer (&gen->surnames, g_ptr_array_unref);
@@ -1213,6 +1220,26 @@ emit_patient (Generator  *gen,
         birth = fixed_birth;
     }
 
+  /* A family: the parent old enough to answer for the children, who carry
+   * the parent's family name */
+  if (info->is_parent)
+    {
+      if (gen->today_julian - g_date_get_julian (&birth) < 28 * 365)
+        {
+          birth = gen->options->today;
+          g_date_subtract_years (&birth, 30 + pick (gen->family_rand, 20));
+        }
+      info->family = g_string_chunk_insert (gen->strings, family);
+    }
+  else if (info->guarantor > 0)
+    {
+      g_free (family);
+      family = g_strdup (gen->patients[info->guarantor - 1].family);
+      birth = gen->options->today;
+      g_date_subtract_years (&birth, 1 + pick (gen->family_rand, 16));
+      g_date_subtract_days (&birth, pick (gen->family_rand, 365));
+    }
+
   info->language = choose_language (gen->rand, surname_language);
   info->birth_julian = g_date_get_julian (&birth);
   given_text = n_given == 2 ? g_strconcat (given[0], " ", given[1], NULL) : g_strdup (given[0]);
@@ -1299,6 +1326,21 @@ emit_patient (Generator  *gen,
       postal_code = g_strdup_printf ("%s%02u", row_field (gen->cities, city, 2), pick (gen->rand, 100));
       json_object_set_array_member (patient, "address",
                                     new_array_with (new_address ("home", line, unit,
+                                                                 row_field (gen->cities, city, 0),
+                                                                 row_field (gen->cities, city, 1),
+                                                                 postal_code)));
+    }
+  else if (info->is_parent)
+    {
+      /* A guarantor's statements need somewhere to go */
+      g_autofree gchar *line = g_strdup_printf ("%u %s %s", 100 + pick (gen->family_rand, 9900),
+                                                pick_word (gen->family_rand, gen->streets),
+                                                street_types[pick (gen->family_rand, G_N_ELEMENTS (street_types))]);
+      g_autofree gchar *postal_code = g_strdup_printf ("%s%02u", row_field (gen->cities, city, 2),
+                                                       pick (gen->family_rand, 100));
+
+      json_object_set_array_member (patient, "address",
+                                    new_array_with (new_address ("home", line, NULL,
                                                                  row_field (gen->cities, city, 0),
                                                                  row_field (gen->cities, city, 1),
                                                                  postal_code)));
@@ -1547,6 +1589,15 @@ emit_account (Generator  *gen,
   JsonArray *parts = json_array_new ();
   JsonObject *amount = json_object_new ();
   JsonObject *guarantor = json_object_new ();
+  PatientInfo *payer = info;
+
+  /* A child's account is its parent's to pay, and has something on it */
+  if (info->guarantor > 0)
+    {
+      payer = &gen->patients[info->guarantor - 1];
+      if (cents == 0)
+        cents = 1500 + pick (gen->family_rand, 18000);
+    }
 
   account = new_resource (gen, "Account", id);
 
@@ -1575,7 +1626,7 @@ emit_account (Generator  *gen,
     }
   json_object_set_object_member (account, "owner", json_object_ref (gen->clinic_reference));
   json_object_set_object_member (guarantor, "party",
-                                 fd_fhir_new_reference ("Patient", info->id, info->display));
+                                 fd_fhir_new_reference ("Patient", payer->id, payer->display));
   json_object_set_array_member (account, "guarantor", new_array_with (guarantor));
 
   if (!emit_resource (gen, account, error))
@@ -1630,6 +1681,23 @@ emit_forms (Generator  *gen,
   return TRUE;
 }
 
+/* Every hundredth patient from the eleventh is a parent who answers for the
+ * accounts of the next two or three patients, their children */
+static void
+plan_families (Generator *gen)
+{
+  guint n = gen->options->n_patients;
+
+  for (guint parent = FAMILY_FIRST; parent + 3 < n; parent += FAMILY_EVERY)
+    {
+      guint n_children = 2 + pick (gen->family_rand, 2);
+
+      gen->patients[parent].is_parent = TRUE;
+      for (guint c = 1; c <= n_children; c++)
+        gen->patients[parent + c].guarantor = parent + 1;
+    }
+}
+
 static gboolean
 emit_patients (Generator  *gen,
                GError    **error)
@@ -1637,6 +1705,7 @@ emit_patients (Generator  *gen,
   guint n = gen->options->n_patients;
 
   gen->patients = g_new0 (PatientInfo, MAX (n, 1));
+  plan_families (gen);
 
   for (guint i = 0; i < n; i++)
     if (!emit_patient (gen, i, error))
@@ -2068,6 +2137,7 @@ fd_demo_clinic_generate (const FdDemoOptions  *options,
   gen.rand = g_rand_new_with_seed (options->seed);
   gen.visit_rand = g_rand_new_with_seed (options->seed ^ 0x51a7e5u);
   gen.ledger_rand = g_rand_new_with_seed (options->seed ^ 0x1ed9e7u);
+  gen.family_rand = g_rand_new_with_seed (options->seed ^ 0xfa3117u);
   gen.tz = options->tz != NULL ? g_time_zone_ref (options->tz) : g_time_zone_new_local ();
   gen.today_julian = g_date_get_julian (&options->today);
   gen.strings = g_string_chunk_new (64 * 1024);

@@ -621,6 +621,33 @@ fd_fhir_account_balance (JsonObject *account,
 }
 
 /**
+ * fd_fhir_account_guarantor:
+ * @account: an Account
+ *
+ * Who answers for the account: its first guarantor's party, when that is a
+ * Patient or a RelatedPerson.
+ *
+ * Returns: (transfer full) (nullable): "Patient/<id>" or
+ *   "RelatedPerson/<id>"; %NULL when the account names neither
+ */
+char *
+fd_fhir_account_guarantor (JsonObject *account)
+{
+  JsonObject *guarantor = fd_fhir_array_object (fd_fhir_get_array (account, "guarantor"), 0);
+  JsonObject *party = fd_fhir_get_object (guarantor, "party");
+  static const char * const types[] = { "Patient", "RelatedPerson" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      const char *id = fd_fhir_reference_id (party, types[i]);
+
+      if (id != NULL)
+        return g_strconcat (types[i], "/", id, NULL);
+    }
+  return NULL;
+}
+
+/**
  * fd_fhir_new_money:
  * @money: an amount
  *

@@ -52,5 +52,6 @@ gboolean    fd_fhir_coverage_copay    (JsonObject   *coverage,
                                        FdMoney      *out);
 gboolean    fd_fhir_account_balance   (JsonObject   *account,
                                        FdMoney      *out);
+char       *fd_fhir_account_guarantor (JsonObject   *account);
 
 G_END_DECLS

@@ -667,9 +667,9 @@ cmd_statements (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("— the statement run, every statement to one PDF"));
   g_autoptr(GError) error = NULL;
   g_autoptr(FdStore) store = NULL;
-  g_autoptr(GPtrArray) candidates = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(FdDocument) document = NULL;
+  g_auto(GStrv) patient_ids = NULL;
   g_autofree char *pdf = NULL;
   g_autofree char *min_text = NULL;
   int since = 30;
@@ -677,8 +677,8 @@ cmd_statements (int    argc,
   GDate today;
   const GOptionEntry entries[] = {
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf, N_("Write the statements to this PDF"), N_("FILE") },
-    { "min-balance", 0, 0, G_OPTION_ARG_STRING, &min_text, N_("Only balances of at least this amount (default 10.00)"), N_("AMOUNT") },
-    { "since", 0, 0, G_OPTION_ARG_INT, &since, N_("Leave out accounts sent a statement in the last DAYS days (default 30)"), N_("DAYS") },
+    { "min-balance", 0, 0, G_OPTION_ARG_STRING, &min_text, N_("Only guarantors who owe more than this amount, all their accounts together (default 10.00)"), N_("AMOUNT") },
+    { "since", 0, 0, G_OPTION_ARG_INT, &since, N_("Leave out guarantors sent a statement for any of their accounts in the last DAYS days (default 30)"), N_("DAYS") },
     { NULL }
   };
 
@@ -713,40 +713,28 @@ cmd_statements (int    argc,
 
     fd_date_set_today (&today, tz);
   }
-  candidates = fd_ledger_list_statement_candidates (store, min_cents, (guint) since, &today, &error);
-  if (candidates == NULL)
+  groups = fd_ledger_list_statement_groups (store, min_cents, (guint) since, &today, &error);
+  if (groups == NULL)
     return fail ("statements", error);
-  if (candidates->len == 0)
+  if (groups->len == 0)
     {
       g_print ("%s\n", _("No account is due a statement; no file was written."));
       return EXIT_SUCCESS;
     }
 
-  ids = g_ptr_array_new ();
-  for (guint i = 0; i < candidates->len; i++)
-    g_ptr_array_add (ids, ((FdStatementCandidate *) g_ptr_array_index (candidates, i))->patient_id);
-  g_ptr_array_add (ids, NULL);
-
   /* Written whole first; the statement dates only once the file is there */
-  document = fd_document_new_statements (store, (const char * const *) ids->pdata, &today, NULL, NULL, &error);
+  document = fd_document_new_statements (store, groups, &today, NULL, NULL, &error);
   if (document == NULL ||
       !fd_document_write_pdf (document, pdf, FD_DOCUMENT_PAPER_LETTER, NULL, NULL, NULL, &error))
     return fail ("statements", error);
 
-  if (!fd_store_begin (store, &error))
-    return fail ("statements", error);
-  for (guint i = 0; i < candidates->len; i++)
-    if (!fd_ledger_record_statement (store, g_ptr_array_index (ids, i), &today, &error))
-      {
-        fd_store_rollback (store);
-        return fail ("statements", error);
-      }
-  if (!fd_store_commit (store, &error))
+  patient_ids = fd_document_get_patient_ids (document);
+  if (!fd_ledger_record_statements (store, (const char * const *) patient_ids, &today, &error))
     return fail ("statements", error);
 
-  g_print (ngettext ("%u statement written to %s; its statement date is recorded\n",
-                     "%u statements written to %s; their statement dates are recorded\n",
-                     candidates->len), candidates->len, pdf);
+  g_print (ngettext ("%u statement written to %s; its statement date is recorded on each of its accounts\n",
+                     "%u statements written to %s; their statement dates are recorded on each of their accounts\n",
+                     groups->len), groups->len, pdf);
   return EXIT_SUCCESS;
 }
 

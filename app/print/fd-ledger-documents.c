@@ -44,9 +44,10 @@
 typedef struct
 {
   FdStatement  statement;
-  char        *patient_id;
-  GArray      *lines;       /* FdStatementLine */
-  guint        first_page;  /* in the page map */
+  GPtrArray   *patient_ids;  /* the accounts it covers, by patient */
+  GArray      *lines;        /* FdStatementLine */
+  GArray      *accounts;     /* FdStatementAccount */
+  guint        first_page;   /* in the page map */
   guint        n_pages;
 } Statement;
 
@@ -205,8 +206,9 @@ patient_language (FdStore    *store,
 static void
 statement_free (Statement *statement)
 {
-  g_free (statement->patient_id);
+  g_clear_pointer (&statement->patient_ids, g_ptr_array_unref);
   g_clear_pointer (&statement->lines, g_array_unref);
+  g_clear_pointer (&statement->accounts, g_array_unref);
   g_free (statement);
 }
 
@@ -249,63 +251,32 @@ address_lines (JsonObject *resource)
   return g_strsplit (text, "\n", -1);
 }
 
-static Statement *
-load_statement (FdDocument   *self,
-                FdStore      *store,
-                const char   *patient_id,
-                const GDate  *date,
-                GError      **error)
+/* One account's part of a statement: its lines since its own last
+ * statement, appended to @statement's; its aging and balance added to the
+ * statement's totals */
+static gboolean
+load_account (FdDocument            *self,
+              FdStore               *store,
+              Statement             *statement,
+              const FdLedgerAccount *account,
+              JsonObject            *patient,
+              gint64                 aging[FD_N_AGING_BUCKETS],
+              GError               **error)
 {
-  g_auto(FdLedgerAccount) account = { 0 };
   g_autoptr(GPtrArray) activity = NULL;
-  g_autoptr(JsonObject) patient = NULL;
-  g_autoptr(JsonObject) guarantor = NULL;
-  Statement *statement;
-  FdStatement *st;
-  GDate since;
+  FdStatementAccount part = { 0 };
   gint64 activity_total = 0;
-  char **address;
-
-  if (!fd_ledger_get_account (store, patient_id, date, &account, error))
-    return NULL;
+  GDate since;
 
   g_date_clear (&since, 1);
-  if (g_date_valid (&account.last_statement))
+  if (g_date_valid (&account->last_statement))
     {
-      since = account.last_statement;
+      since = account->last_statement;
       g_date_add_days (&since, 1);
     }
-  activity = fd_ledger_list_activity (store, patient_id, g_date_valid (&since) ? &since : NULL, error);
+  activity = fd_ledger_list_activity (store, account->patient_id, g_date_valid (&since) ? &since : NULL, error);
   if (activity == NULL)
-    return NULL;
-
-  patient = fd_store_get (store, "Patient", patient_id, NULL);
-  if (account.guarantor_id != NULL)
-    {
-      guarantor = fd_store_get (store, "RelatedPerson", account.guarantor_id, NULL);
-      if (guarantor == NULL)
-        guarantor = fd_store_get (store, "Patient", account.guarantor_id, NULL);
-    }
-
-  statement = g_new0 (Statement, 1);
-  statement->patient_id = g_strdup (patient_id);
-  statement->lines = g_array_new (FALSE, TRUE, sizeof (FdStatementLine));
-  st = &statement->statement;
-
-  st->statement_date = *date;
-  st->account_number = keep (self, g_strdup (account.account_id ? account.account_id : patient_id));
-  st->patient_name = keep (self, patient ? fd_fhir_patient_display (patient) : g_strdup (""));
-  if (guarantor != NULL)
-    st->guarantor_name = keep (self, fd_fhir_patient_display (guarantor));
-  else if (account.guarantor_display != NULL)
-    st->guarantor_name = keep (self, g_strdup (account.guarantor_display));
-  else
-    st->guarantor_name = st->patient_name;
-  address = address_lines (guarantor ? guarantor : patient);
-  for (guint i = 0; address[i] != NULL; i++)
-    keep (self, address[i]);
-  st->guarantor_address = keep_strv (self, address);
-  st->previous_statement_date = account.last_statement;
+    return FALSE;
 
   for (guint i = 0; i < activity->len; i++)
     {
@@ -319,15 +290,122 @@ load_statement (FdDocument   *self,
       activity_total += entry->amount.cents;
       g_array_append_val (statement->lines, line);
     }
+
+  part.patient_name = keep (self, patient ? fd_fhir_patient_display (patient) : g_strdup (""));
+  part.account_number = keep (self, g_strdup (account->account_id ? account->account_id : account->patient_id));
+  part.previous_statement_date = account->last_statement;
+  fd_money_init (&part.previous_balance, account->balance.cents - activity_total, account->balance.currency);
+  part.balance = account->balance;
+  part.n_lines = activity->len;
+  g_array_append_val (statement->accounts, part);
+  for (guint b = 0; b < FD_N_AGING_BUCKETS; b++)
+    aging[b] += account->aging[b];
+  return TRUE;
+}
+
+/* One statement to @group's guarantor, covering each of the group's accounts */
+static Statement *
+load_statement (FdDocument              *self,
+                FdStore                 *store,
+                const FdStatementGroup  *group,
+                const GDate             *date,
+                GError                 **error)
+{
+  g_autoptr(JsonObject) guarantor = NULL;
+  g_autoptr(JsonObject) first_patient = NULL;
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *guarantor_type = g_strdup (group->guarantor);
+  g_autofree char *guarantor_display = NULL;
+  Statement *statement;
+  const char *guarantor_id = NULL;
+  gint64 aging[FD_N_AGING_BUCKETS] = { 0 };
+  gint64 balance = 0, previous = 0;
+  char *slash = strchr (guarantor_type, '/');
+  FdStatement *st;
+  char **address;
+
+  g_return_val_if_fail (group->accounts->len > 0, NULL);
+
+  if (slash != NULL)
+    {
+      *slash = '\0';
+      guarantor_id = slash + 1;
+      guarantor = fd_store_get (store, guarantor_type, guarantor_id, NULL);
+    }
+
+  statement = g_new0 (Statement, 1);
+  statement->patient_ids = g_ptr_array_new_with_free_func (g_free);
+  statement->lines = g_array_new (FALSE, TRUE, sizeof (FdStatementLine));
+  statement->accounts = g_array_new (FALSE, TRUE, sizeof (FdStatementAccount));
+  st = &statement->statement;
+
+  for (guint i = 0; i < group->accounts->len; i++)
+    {
+      FdStatementCandidate *candidate = g_ptr_array_index (group->accounts, i);
+      g_auto(FdLedgerAccount) account = { 0 };
+      g_autoptr(JsonObject) patient = NULL;
+      const FdStatementAccount *part;
+
+      if (!fd_ledger_get_account (store, candidate->patient_id, date, &account, error))
+        {
+          statement_free (statement);
+          return NULL;
+        }
+      patient = fd_store_get (store, "Patient", candidate->patient_id, NULL);
+      if (!load_account (self, store, statement, &account, patient, aging, error))
+        {
+          statement_free (statement);
+          return NULL;
+        }
+      part = &g_array_index (statement->accounts, FdStatementAccount, i);
+      g_ptr_array_add (statement->patient_ids, g_strdup (candidate->patient_id));
+      balance += account.balance.cents;
+      previous += part->previous_balance.cents;
+      g_string_append_printf (names, "%s%s", i > 0 ? "; " : "", part->patient_name);
+
+      /* The guarantor's own account numbers the statement; else the first */
+      if (i == 0 || (g_strcmp0 (guarantor_type, "Patient") == 0 &&
+                     g_strcmp0 (guarantor_id, candidate->patient_id) == 0))
+        st->account_number = part->account_number;
+      if (i == 0)
+        {
+          guarantor_display = g_strdup (account.guarantor_display);
+          first_patient = g_steal_pointer (&patient);
+        }
+    }
+
+  st->statement_date = *date;
+  st->patient_name = keep (self, g_string_free (g_steal_pointer (&names), FALSE));
+  if (guarantor != NULL)
+    st->guarantor_name = keep (self, fd_fhir_patient_display (guarantor));
+  else if (guarantor_display != NULL)
+    st->guarantor_name = keep (self, g_steal_pointer (&guarantor_display));
+  else
+    st->guarantor_name = g_array_index (statement->accounts, FdStatementAccount, 0).patient_name;
+  address = address_lines (guarantor ? guarantor : first_patient);
+  for (guint i = 0; address[i] != NULL; i++)
+    keep (self, address[i]);
+  st->guarantor_address = keep_strv (self, address);
+
   st->lines = (const FdStatementLine *) statement->lines->data;
   st->n_lines = statement->lines->len;
-  fd_money_init (&st->previous_balance, account.balance.cents - activity_total, account.balance.currency);
+  if (statement->accounts->len > 1)
+    {
+      st->accounts = (const FdStatementAccount *) statement->accounts->data;
+      st->n_accounts = statement->accounts->len;
+    }
+  else
+    st->previous_statement_date = g_array_index (statement->accounts, FdStatementAccount, 0).previous_statement_date;
+  fd_money_init (&st->previous_balance, previous, group->total.currency);
   for (guint b = 0; b < FD_AGING_N && b < FD_N_AGING_BUCKETS; b++)
-    fd_money_init (&st->aging[b], account.aging[b], account.balance.currency);
-  fd_money_init (&st->amount_due, MAX (account.balance.cents, 0), account.balance.currency);
+    fd_money_init (&st->aging[b], aging[b], group->total.currency);
+  fd_money_init (&st->amount_due, MAX (balance, 0), group->total.currency);
   st->pay_by = *date;
   g_date_add_days (&st->pay_by, 30);
-  st->language = patient_language (store, "Patient", patient_id);
+  /* The guarantor reads it: their language, else the first patient's */
+  st->language = guarantor ? patient_language (store, guarantor_type, guarantor_id) : NULL;
+  if (st->language == NULL)
+    st->language = patient_language (store, "Patient", g_ptr_array_index (statement->patient_ids, 0));
 
   return statement;
 }
@@ -479,19 +557,21 @@ fd_document_new_receipt (FdStore                *store,
 /**
  * fd_document_new_statements:
  * @store: the store; a worker thread passes its own connection
- * @patient_ids: the patients whose account statements to print
+ * @groups: (element-type FdStatementGroup): one statement each: a
+ *   guarantor and the accounts it covers
  * @date: the statement date
  * @clinic: the clinic's header
  * @cancellable: (nullable): to stop reading
  * @error: return location for an error
  *
- * One statement per patient, each in the patient's language.
+ * One statement per group, addressed to its guarantor and in the
+ * guarantor's language; with several accounts, a section for each.
  *
  * Returns: (transfer full) (nullable): the document, %NULL on error
  */
 FdDocument *
 fd_document_new_statements (FdStore                *store,
-                            const char * const     *patient_ids,
+                            GPtrArray              *groups,
                             const GDate            *date,
                             const FdDocumentClinic *clinic,
                             GCancellable           *cancellable,
@@ -500,18 +580,18 @@ fd_document_new_statements (FdStore                *store,
   g_autoptr(FdDocument) self = NULL;
 
   g_return_val_if_fail (FD_IS_STORE (store), NULL);
-  g_return_val_if_fail (patient_ids != NULL, NULL);
+  g_return_val_if_fail (groups != NULL, NULL);
   g_return_val_if_fail (date != NULL && g_date_valid (date), NULL);
 
   self = document_new (FD_DOCUMENT_STATEMENTS, NULL, clinic);
   self->statements = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
-  for (guint i = 0; patient_ids[i] != NULL; i++)
+  for (guint i = 0; i < groups->len; i++)
     {
       Statement *statement;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      statement = load_statement (self, store, patient_ids[i], date, error);
+      statement = load_statement (self, store, g_ptr_array_index (groups, i), date, error);
       if (statement == NULL)
         return NULL;
       g_ptr_array_add (self->statements, statement);
@@ -524,6 +604,38 @@ fd_document_new_statements (FdStore                *store,
       self->language = g_strdup (statement->statement.language);
     }
   return g_steal_pointer (&self);
+}
+
+/**
+ * fd_document_new_statement:
+ * @store: the store
+ * @patient_id: whose account
+ * @date: the statement date
+ * @clinic: the clinic's header
+ * @error: return location for an error
+ *
+ * The statement of one patient's account alone, addressed to the account's
+ * guarantor.
+ *
+ * Returns: (transfer full) (nullable): the document, %NULL on error
+ */
+FdDocument *
+fd_document_new_statement (FdStore                *store,
+                           const char             *patient_id,
+                           const GDate            *date,
+                           const FdDocumentClinic *clinic,
+                           GError                **error)
+{
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_statement_group_free);
+  FdStatementGroup *group;
+
+  g_return_val_if_fail (FD_IS_STORE (store), NULL);
+
+  group = fd_ledger_get_statement_group (store, patient_id, error);
+  if (group == NULL)
+    return NULL;
+  g_ptr_array_add (groups, group);
+  return fd_document_new_statements (store, groups, date, clinic, NULL, error);
 }
 
 /**
@@ -672,21 +784,25 @@ fd_document_get_n_statements (FdDocument *document)
 }
 
 /**
- * fd_document_get_patient_id:
+ * fd_document_get_patient_ids:
  * @document: a statements document
- * @index: which statement
  *
- * Returns: (transfer none): the patient of statement @index
+ * Returns: (transfer full): the patients of every account its statements
+ *   cover, in order: those whose statement date to record
  */
-const char *
-fd_document_get_patient_id (FdDocument *document,
-                            guint       index)
+GStrv
+fd_document_get_patient_ids (FdDocument *document)
 {
-  Statement *statement;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-  g_return_val_if_fail (document->statements != NULL && index < document->statements->len, NULL);
-  statement = g_ptr_array_index (document->statements, index);
-  return statement->patient_id;
+  for (guint i = 0; document->statements != NULL && i < document->statements->len; i++)
+    {
+      Statement *statement = g_ptr_array_index (document->statements, i);
+
+      for (guint j = 0; j < statement->patient_ids->len; j++)
+        g_strv_builder_add (builder, g_ptr_array_index (statement->patient_ids, j));
+    }
+  return g_strv_builder_end (builder);
 }
 
 /**

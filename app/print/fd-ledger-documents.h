@@ -9,9 +9,9 @@
 G_BEGIN_DECLS
 
 /* Printable documents built from the ledger: a receipt, one or many
- * statements, a drawer's close-out report. A document holds everything it
- * prints, so it can be drawn page by page (by GtkPrintOperation) or written
- * to a PDF, on any thread, without the store. This header deliberately
+ * statements (one per guarantor), a drawer's close-out report. A document
+ * holds everything it prints, so it can be drawn page by page (by
+ * GtkPrintOperation) or written to a PDF, on any thread, without the store. This header deliberately
  * exposes no print data types, so that it can be included next to the
  * ledger's own. */
 
@@ -55,10 +55,15 @@ FdDocument     *fd_document_new_receipt       (FdStore                *store,
                                                const FdDocumentClinic *clinic,
                                                GError                **error);
 FdDocument     *fd_document_new_statements    (FdStore                *store,
-                                               const char * const     *patient_ids,
+                                               GPtrArray              *groups,
                                                const GDate            *date,
                                                const FdDocumentClinic *clinic,
                                                GCancellable           *cancellable,
+                                               GError                **error);
+FdDocument     *fd_document_new_statement     (FdStore                *store,
+                                               const char             *patient_id,
+                                               const GDate            *date,
+                                               const FdDocumentClinic *clinic,
                                                GError                **error);
 FdDocument     *fd_document_new_drawer_report (FdStore                *store,
                                                gint64                  session_id,
@@ -70,8 +75,7 @@ void            fd_document_free              (FdDocument             *document)
 FdDocumentKind  fd_document_get_kind          (FdDocument             *document);
 const char     *fd_document_get_language      (FdDocument             *document);
 guint           fd_document_get_n_statements  (FdDocument             *document);
-const char     *fd_document_get_patient_id    (FdDocument             *document,
-                                               guint                   index);
+GStrv           fd_document_get_patient_ids   (FdDocument             *document);
 gboolean        fd_document_paper_size        (const char             *paper,
                                                double                 *width,
                                                double                 *height);

@@ -124,17 +124,32 @@ typedef enum
   FD_AGING_N,
 } FdAging;
 
+/* One patient's account on a statement that covers several of one
+ * guarantor. Its lines are the next @n_lines of the statement's @lines. */
+typedef struct
+{
+  const char *patient_name;
+  const char *account_number;
+  GDate       previous_statement_date;  /* cleared for a first statement */
+  FdMoney     previous_balance;
+  FdMoney     balance;                  /* what the account owes now */
+  guint       n_lines;
+} FdStatementAccount;
+
 typedef struct
 {
   GDate                  statement_date;
   const char            *account_number;
   const char            *guarantor_name;
   const char * const    *guarantor_address;
-  const char            *patient_name;
+  const char            *patient_name;             /* with several accounts: every patient's */
   GDate                  previous_statement_date;  /* cleared for a first statement */
   FdMoney                previous_balance;
   const FdStatementLine *lines;                    /* activity since the previous statement */
   guint                  n_lines;
+  const FdStatementAccount *accounts;              /* two or more: a section of @lines for
+                                                    * each, in order; else %NULL */
+  guint                  n_accounts;
   FdMoney                aging[FD_AGING_N];
   FdMoney                amount_due;
   GDate                  pay_by;                   /* cleared: "due on receipt" */

@@ -12,7 +12,10 @@
  * top, the guarantor's address where a window envelope shows it, the account
  * activity in a table that runs on over as many pages as it needs (headings
  * repeated on each), and on the last page the totals, the aging boxes and a
- * remittance stub to tear off along a dashed line.
+ * remittance stub to tear off along a dashed line. A guarantor's statement
+ * of several accounts (a parent's, for their children) has a section per
+ * account in the table, each with its own heading and balance; the totals,
+ * the aging and the amount due are the family's.
  *
  * Where the address goes:
  * - US Letter in a #10 window envelope: the common window is 4 1/2 × 1 1/8 in,
@@ -50,9 +53,25 @@ typedef struct
   double   stub_y;                     /* the dashed line */
 } Geometry;
 
+/* A row of the activity table: a line of activity, or, on a statement of
+ * several accounts, the heading and the balance of each account's section */
+typedef enum
+{
+  ROW_LINE,
+  ROW_SECTION,
+  ROW_SUBTOTAL,
+} RowKind;
+
+typedef struct
+{
+  RowKind kind;
+  guint   index;                       /* the line, or the account */
+} Row;
+
 typedef struct
 {
   Geometry  geometry;
+  GArray   *rows;                      /* Row */
   double   *row_heights;
   GArray   *first_rows;                /* guint: the first row of each page */
   double    head_height;
@@ -196,6 +215,117 @@ table_row (FdPrintDoc            *doc,
   return h;
 }
 
+/* The heading of one account's section: whose it is, its number, since
+ * when, and what it owed before; measured only when @draw is FALSE */
+static double
+section_row (FdPrintDoc               *doc,
+             const Geometry           *g,
+             double                    y,
+             const FdStatementAccount *account,
+             gboolean                  draw)
+{
+  FdTextFlags flags = draw ? FD_TEXT_ELLIPSIZE : FD_TEXT_MEASURE;
+  g_autofree char *previous = fd_print_money (doc, &account->previous_balance);
+  g_autofree char *detail = NULL;
+  g_autofree char *owed = NULL;
+  double top = y + 8, h, right_w = g->w * 0.3;
+
+  if (g_date_valid (&account->previous_statement_date))
+    {
+      g_autofree char *date = fd_print_date_long (doc, &account->previous_statement_date);
+
+      /* Translators: under a patient's name on a family statement: the account number, then the date of
+       * the previous statement */
+      detail = g_strdup_printf (fd_print_tr (doc, NC_("printed", "Account No. %1$s · activity since %2$s")),
+                                account->account_number ? account->account_number : "", date);
+    }
+  else
+    /* Translators: under a patient's name on a family statement; %s is the account number */
+    detail = g_strdup_printf (fd_print_tr (doc, NC_("printed", "Account No. %s")),
+                              account->account_number ? account->account_number : "");
+  /* Translators: on a family statement, right of a patient's name; %s is an amount */
+  owed = g_strdup_printf (fd_print_tr (doc, NC_("printed", "Previous balance %s")), previous);
+
+  h = fd_print_text (doc, g->x, top, g->w - right_w - 8, FD_FONT_BOLD, PANGO_ALIGN_LEFT, flags,
+                     account->patient_name);
+  fd_print_text (doc, g->x + g->w - right_w, top, right_w, FD_FONT_BODY, PANGO_ALIGN_RIGHT, flags, owed);
+  h += fd_print_text (doc, g->x, top + h, g->w, FD_FONT_SMALL, PANGO_ALIGN_LEFT, flags, detail);
+  if (draw)
+    fd_print_rule (doc, g->x, top + h + 1.5, g->w, 0.5);
+  return 8 + h + 4;
+}
+
+/* What one account owes at the end of its section */
+static double
+subtotal_row (FdPrintDoc               *doc,
+              const Geometry           *g,
+              double                    y,
+              const FdStatementAccount *account,
+              gboolean                  draw)
+{
+  FdTextFlags flags = draw ? FD_TEXT_ELLIPSIZE : FD_TEXT_MEASURE;
+  g_autofree char *amount = fd_print_money (doc, &account->balance);
+  /* Translators: ends a patient's part of a family statement; %s is the patient's name */
+  g_autofree char *label = g_strdup_printf (fd_print_tr (doc, NC_("printed", "Balance, %s")),
+                                            account->patient_name ? account->patient_name : "");
+  double h;
+
+  h = fd_print_text (doc, g->col_x[COL_DESCRIPTION], y + ROW_PAD, g->col_x[COL_ADJUSTMENTS] - g->col_x[COL_DESCRIPTION] - 6,
+                     FD_FONT_BOLD, PANGO_ALIGN_RIGHT, flags, label);
+  fd_print_text (doc, g->col_x[COL_ADJUSTMENTS], y + ROW_PAD, g->col_w[COL_ADJUSTMENTS], FD_FONT_AMOUNT_BOLD,
+                 PANGO_ALIGN_RIGHT, flags, amount);
+  return h + 2 * ROW_PAD;
+}
+
+static double
+plan_row (FdPrintDoc        *doc,
+          const Geometry    *g,
+          double             y,
+          const FdStatement *s,
+          const Row         *row,
+          gboolean           draw)
+{
+  switch (row->kind)
+    {
+    case ROW_SECTION:
+      return section_row (doc, g, y, &s->accounts[row->index], draw);
+    case ROW_SUBTOTAL:
+      return subtotal_row (doc, g, y, &s->accounts[row->index], draw);
+    case ROW_LINE:
+    default:
+      return table_row (doc, g, y, &s->lines[row->index], row->index, draw);
+    }
+}
+
+/* The table's rows: the lines, in sections when there are several accounts */
+static GArray *
+list_rows (const FdStatement *s)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  guint line = 0;
+
+  for (guint a = 0; s->n_accounts > 1 && a < s->n_accounts; a++)
+    {
+      Row section = { ROW_SECTION, a }, subtotal = { ROW_SUBTOTAL, a };
+
+      g_array_append_val (rows, section);
+      for (guint i = 0; i < s->accounts[a].n_lines && line < s->n_lines; i++, line++)
+        {
+          Row row = { ROW_LINE, line };
+
+          g_array_append_val (rows, row);
+        }
+      g_array_append_val (rows, subtotal);
+    }
+  for (; line < s->n_lines; line++)
+    {
+      Row row = { ROW_LINE, line };
+
+      g_array_append_val (rows, row);
+    }
+  return rows;
+}
+
 /* The totals of the activity columns, the aging boxes, what to pay by when */
 static double
 footer (FdPrintDoc          *doc,
@@ -285,6 +415,7 @@ footer (FdPrintDoc          *doc,
 static void
 plan_clear (Plan *plan)
 {
+  g_clear_pointer (&plan->rows, g_array_unref);
   g_clear_pointer (&plan->row_heights, g_free);
   g_clear_pointer (&plan->first_rows, g_array_unref);
 }
@@ -302,12 +433,14 @@ plan_init (Plan                *plan,
 {
   const Geometry *g = &plan->geometry;
   cairo_t *cr = g_steal_pointer (&doc->cr);   /* measure, never draw */
-  guint i = 0;
+  guint i = 0, n_rows;
 
   geometry_init (&plan->geometry, width, height);
-  plan->row_heights = g_new0 (double, MAX (s->n_lines, 1));
-  for (guint r = 0; r < s->n_lines; r++)
-    plan->row_heights[r] = table_row (doc, g, 0, &s->lines[r], r, FALSE);
+  plan->rows = list_rows (s);
+  n_rows = plan->rows->len;
+  plan->row_heights = g_new0 (double, MAX (n_rows, 1));
+  for (guint r = 0; r < n_rows; r++)
+    plan->row_heights[r] = plan_row (doc, g, 0, s, &g_array_index (plan->rows, Row, r), FALSE);
   plan->head_height = table_head (doc, g, 0);
   plan->footer_height = footer (doc, g, 0, s, clinic, FALSE);
   plan->first_rows = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -322,14 +455,20 @@ plan_init (Plan                *plan,
 
       g_array_append_val (plan->first_rows, i);
 
-      for (guint r = i; r < s->n_lines; r++)
+      for (guint r = i; r < n_rows; r++)
         rest += plan->row_heights[r];
       if (rest <= room_last)
         break;
 
-      while (j < s->n_lines && used + plan->row_heights[j] <= room)
+      while (j < n_rows && used + plan->row_heights[j] <= room)
         used += plan->row_heights[j++];
-      if (j == s->n_lines)
+      if (j == n_rows)
+        j--;
+      /* A section's heading never ends a page, nor its balance starts one,
+       * without a line of its own */
+      if (j > i + 1 && g_array_index (plan->rows, Row, j - 1).kind == ROW_SECTION)
+        j--;
+      if (j > i + 1 && g_array_index (plan->rows, Row, j).kind == ROW_SUBTOTAL)
         j--;
       if (j <= i)
         j = i + 1;
@@ -363,6 +502,17 @@ right_field (FdPrintDoc *doc,
                  FD_TEXT_WRAP, label);
   return fd_print_text (doc, right - value_w, y, value_w + 1, FD_FONT_BOLD, PANGO_ALIGN_RIGHT,
                         FD_TEXT_WRAP, value);
+}
+
+static char *
+patients_text (FdPrintDoc        *doc,
+               const FdStatement *s)
+{
+  if (s->n_accounts > 1)
+    /* Translators: the patients whose care a family statement covers; %s is their names */
+    return g_strdup_printf (fd_print_tr (doc, NC_("printed", "Patients: %s")), s->patient_name);
+  /* Translators: the patient whose care a statement covers; %s is a name */
+  return g_strdup_printf (fd_print_tr (doc, NC_("printed", "Patient: %s")), s->patient_name);
 }
 
 static void
@@ -437,8 +587,7 @@ draw_first_header (FdPrintDoc          *doc,
       }
     if (s->patient_name != NULL)
       {
-        /* Translators: the patient whose care a statement covers; %s is a name */
-        g_autofree char *text = g_strdup_printf (fd_print_tr (doc, NC_("printed", "Patient: %s")), s->patient_name);
+        g_autofree char *text = patients_text (doc, s);
         ty += fd_print_text (doc, bx + 10, ty, bw - 20, FD_FONT_BODY, PANGO_ALIGN_LEFT, FD_TEXT_WRAP, text);
       }
     bh = ty + 8 - by;
@@ -527,7 +676,7 @@ draw_stub (FdPrintDoc          *doc,
                        FD_TEXT_WRAP, s->guarantor_name);
   if (s->patient_name != NULL)
     {
-      g_autofree char *text = g_strdup_printf (fd_print_tr (doc, NC_("printed", "Patient: %s")), s->patient_name);
+      g_autofree char *text = patients_text (doc, s);
       ly += fd_print_text (doc, g->x, ly, g->w - cell_w - 20, FD_FONT_BODY, PANGO_ALIGN_LEFT, FD_TEXT_WRAP, text);
     }
   ly += 6;
@@ -563,7 +712,7 @@ draw_page (FdPrintDoc          *doc,
   const Geometry *g = &plan->geometry;
   guint n_pages = plan->first_rows->len;
   guint first = g_array_index (plan->first_rows, guint, page);
-  guint end = page + 1 < n_pages ? g_array_index (plan->first_rows, guint, page + 1) : s->n_lines;
+  guint end = page + 1 < n_pages ? g_array_index (plan->first_rows, guint, page + 1) : plan->rows->len;
   double y;
 
   if (page == 0)
@@ -574,7 +723,7 @@ draw_page (FdPrintDoc          *doc,
 
       draw_first_header (doc, g, s, clinic, n_pages);
       y = g->first_table_y - fd_print_line_height (doc, FD_FONT_HEADING) - 6;
-      if (g_date_valid (&s->previous_statement_date))
+      if (g_date_valid (&s->previous_statement_date) && s->n_accounts <= 1)
         {
           g_autofree char *date = fd_print_date_long (doc, &s->previous_statement_date);
           /* Translators: above the table of a statement; %s is the date of the previous statement */
@@ -601,9 +750,9 @@ draw_page (FdPrintDoc          *doc,
 
   y += table_head (doc, g, y);
   for (guint r = first; r < end; r++)
-    y += table_row (doc, g, y, &s->lines[r], r, TRUE);
+    y += plan_row (doc, g, y, s, &g_array_index (plan->rows, Row, r), TRUE);
 
-  if (s->n_lines == 0)
+  if (s->n_lines == 0 && s->n_accounts <= 1)
     y += fd_print_text (doc, g->col_x[COL_DESCRIPTION], y + ROW_PAD, g->col_w[COL_DESCRIPTION],
                         FD_FONT_BODY, PANGO_ALIGN_LEFT, FD_TEXT_WRAP,
                         fd_print_tr (doc, NC_("printed", "No activity since the last statement.")))

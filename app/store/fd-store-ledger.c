@@ -2805,7 +2805,17 @@ fd_ledger_drawer_find (FdStore      *store,
 
 /* Statements */
 
-static gpointer
+/* The account a balance belongs to: its own, else the patient's first */
+#define BALANCE_ACCOUNT \
+  "coalesce (b.account_id, (SELECT min (a2.id) FROM account a2 WHERE a2.patient_id = b.patient_id))"
+
+/* Columns: patient, account, balance, currency, guarantor, last statement */
+#define CANDIDATE_COLUMNS \
+  "SELECT b.patient_id, a.id, b.balance_cents, b.currency, coalesce (a.guarantor, 'Patient/' || b.patient_id)," \
+  " (SELECT max (s.day) FROM ledger_statement s WHERE s.patient_id = b.patient_id)" \
+  " FROM ledger_balance b LEFT JOIN account a ON a.id = " BALANCE_ACCOUNT
+
+static FdStatementCandidate *
 candidate_from_row (sqlite3_stmt *stmt)
 {
   FdStatementCandidate *candidate = g_new0 (FdStatementCandidate, 1);
@@ -2814,36 +2824,109 @@ candidate_from_row (sqlite3_stmt *stmt)
 
   candidate->patient_id = g_strdup (fd_store_column_text (stmt, 0));
   candidate->account_id = g_strdup (fd_store_column_text (stmt, 1));
-  fd_money_init (&candidate->balance, sqlite3_column_int64 (stmt, 2), fd_store_column_text (stmt, 5));
-  g_date_clear (&candidate->last_statement, 1);
-  if (fd_store_column_text (stmt, 3) != NULL)
-    fd_date_parse_iso (fd_store_column_text (stmt, 3), &candidate->last_statement);
+  fd_money_init (&candidate->balance, sqlite3_column_int64 (stmt, 2), fd_store_column_text (stmt, 3));
   candidate->guarantor_id = g_strdup (slash ? slash + 1 : candidate->patient_id);
+  g_date_clear (&candidate->last_statement, 1);
+  if (fd_store_column_text (stmt, 5) != NULL)
+    fd_date_parse_iso (fd_store_column_text (stmt, 5), &candidate->last_statement);
   return candidate;
 }
 
+static FdStatementGroup *
+group_new (const char *guarantor,
+           const char *currency)
+{
+  FdStatementGroup *group = g_new0 (FdStatementGroup, 1);
+
+  group->guarantor = g_strdup (guarantor);
+  group->accounts = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_statement_candidate_free);
+  fd_money_init (&group->total, 0, currency);
+  g_date_clear (&group->last_statement, 1);
+  return group;
+}
+
+static void
+group_add (FdStatementGroup     *group,
+           FdStatementCandidate *candidate)
+{
+  group->total.cents += candidate->balance.cents;
+  if (g_date_valid (&candidate->last_statement) &&
+      (!g_date_valid (&group->last_statement) ||
+       g_date_compare (&candidate->last_statement, &group->last_statement) > 0))
+    group->last_statement = candidate->last_statement;
+  g_ptr_array_add (group->accounts, candidate);
+}
+
+void
+fd_statement_group_free (FdStatementGroup *group)
+{
+  if (group == NULL)
+    return;
+  g_free (group->guarantor);
+  g_clear_pointer (&group->accounts, g_ptr_array_unref);
+  g_free (group);
+}
+
+/* The guarantors sent a statement after @cutoff, for any of their accounts */
+static GHashTable *
+recent_guarantors (FdStore     *store,
+                   const char  *cutoff,
+                   GError     **error)
+{
+  g_autoptr(GHashTable) recent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = fd_store_prepare (store,
+                           "SELECT DISTINCT coalesce (a.guarantor, 'Patient/' || s.patient_id) FROM ledger_statement s"
+                           " LEFT JOIN account a ON a.id = coalesce (s.account_id,"
+                           "   (SELECT min (a2.id) FROM account a2 WHERE a2.patient_id = s.patient_id))"
+                           " WHERE s.day > ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  fd_store_bind_text (stmt, 1, cutoff);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (recent, g_strdup (fd_store_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fd_store_sqlite_error (store, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&recent);
+}
+
 /**
- * fd_ledger_list_statement_candidates:
+ * fd_ledger_list_statement_groups:
  * @store: the store
- * @min_balance_cents: only balances above this
- * @since_days: leave out accounts sent a statement in these many days
+ * @min_balance_cents: only guarantors who owe more than this, all their
+ *   accounts together
+ * @since_days: leave out guarantors sent a statement, for any of their
+ *   accounts, in these many days
  * @as_of: the statement run's day
  * @error: return location for an error
  *
- * Returns: (transfer container) (element-type FdStatementCandidate): the
- *   accounts a statement run sends to, by patient id
+ * One group per guarantor (Account.guarantor: a parent Patient or a
+ * RelatedPerson; an account without one is its patient's own) with every
+ * account of theirs that has a balance.
+ *
+ * Returns: (transfer container) (element-type FdStatementGroup): the
+ *   statements a run sends, by guarantor
  */
 GPtrArray *
-fd_ledger_list_statement_candidates (FdStore      *store,
-                                     gint64        min_balance_cents,
-                                     guint         since_days,
-                                     const GDate  *as_of,
-                                     GError      **error)
+fd_ledger_list_statement_groups (FdStore      *store,
+                                 gint64        min_balance_cents,
+                                 guint         since_days,
+                                 const GDate  *as_of,
+                                 GError      **error)
 {
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_statement_candidate_free);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_statement_group_free);
+  g_autoptr(GHashTable) recent = NULL;
+  g_autoptr(FdStatementGroup) group = NULL;
   g_autofree char *cutoff = NULL;
   sqlite3_stmt *stmt;
   GDate first;
+  int rc;
 
   g_return_val_if_fail (FD_IS_STORE (store), NULL);
   g_return_val_if_fail (as_of != NULL && g_date_valid (as_of), NULL);
@@ -2851,25 +2934,108 @@ fd_ledger_list_statement_candidates (FdStore      *store,
   first = *as_of;
   g_date_subtract_days (&first, since_days);
   cutoff = fd_date_format_iso (&first);
+  recent = recent_guarantors (store, cutoff, error);
+  if (recent == NULL)
+    return NULL;
 
-  stmt = fd_store_prepare (store,
-                           "SELECT b.patient_id, coalesce (b.account_id, (SELECT min (a.id) FROM account a"
-                           "   WHERE a.patient_id = b.patient_id)),"
-                           " b.balance_cents, (SELECT max (s.day) FROM ledger_statement s WHERE s.patient_id = b.patient_id),"
-                           " (SELECT json_extract (r.json, '$.guarantor[0].party.reference') FROM resource r"
-                           "   WHERE r.type = 'Account' AND r.id = coalesce (b.account_id, (SELECT min (a.id) FROM account a"
-                           "   WHERE a.patient_id = b.patient_id))),"
-                           " b.currency"
-                           " FROM ledger_balance b WHERE b.balance_cents > ?1"
-                           " AND NOT EXISTS (SELECT 1 FROM ledger_statement s WHERE s.patient_id = b.patient_id AND s.day > ?2)"
-                           " ORDER BY b.patient_id", error);
+  stmt = fd_store_prepare (store, CANDIDATE_COLUMNS " WHERE b.balance_cents != 0 ORDER BY 5, 1", error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, min_balance_cents);
-  fd_store_bind_text (stmt, 2, cutoff);
-  if (!fd_store_collect_rows (store, stmt, candidate_from_row, out, error))
-    return NULL;
+  for (;;)
+    {
+      const char *guarantor;
+
+      rc = sqlite3_step (stmt);
+      guarantor = rc == SQLITE_ROW ? fd_store_column_text (stmt, 4) : NULL;
+      if (group != NULL && g_strcmp0 (group->guarantor, guarantor) != 0)
+        {
+          FdStatementGroup *done = g_steal_pointer (&group);
+
+          if (done->total.cents > min_balance_cents && !g_hash_table_contains (recent, done->guarantor))
+            g_ptr_array_add (out, done);
+          else
+            fd_statement_group_free (done);
+        }
+      if (rc != SQLITE_ROW)
+        break;
+      if (group == NULL)
+        group = group_new (guarantor, fd_store_column_text (stmt, 3));
+      group_add (group, candidate_from_row (stmt));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fd_store_sqlite_error (store, rc, error);
+      return NULL;
+    }
   return g_steal_pointer (&out);
+}
+
+/**
+ * fd_ledger_get_statement_group:
+ * @store: the store
+ * @patient_id: a Patient id
+ * @error: return location for an error
+ *
+ * The statement of one patient's account alone, addressed to its guarantor.
+ *
+ * Returns: (transfer full) (nullable): a group of that one account, %NULL
+ *   on error
+ */
+FdStatementGroup *
+fd_ledger_get_statement_group (FdStore      *store,
+                               const char   *patient_id,
+                               GError      **error)
+{
+  g_autoptr(FdStatementGroup) group = NULL;
+  g_autofree char *guarantor = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FD_IS_STORE (store), NULL);
+
+  if (!patient_known (store, patient_id, error))
+    return NULL;
+  stmt = fd_store_prepare (store, CANDIDATE_COLUMNS " WHERE b.patient_id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  fd_store_bind_text (stmt, 1, patient_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      group = group_new (fd_store_column_text (stmt, 4), fd_store_column_text (stmt, 3));
+      group_add (group, candidate_from_row (stmt));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      fd_store_sqlite_error (store, rc, error);
+      return NULL;
+    }
+  if (group == NULL)
+    {
+      /* No balance row yet: an account with nothing on it */
+      FdStatementCandidate *candidate = g_new0 (FdStatementCandidate, 1);
+
+      stmt = fd_store_prepare (store, "SELECT guarantor FROM account WHERE patient_id = ?1 ORDER BY id LIMIT 1", error);
+      if (stmt == NULL)
+        {
+          fd_statement_candidate_free (candidate);
+          return NULL;
+        }
+      fd_store_bind_text (stmt, 1, patient_id);
+      guarantor = step_text (store, stmt, NULL);
+      if (guarantor == NULL)
+        guarantor = g_strconcat ("Patient/", patient_id, NULL);
+      candidate->patient_id = g_strdup (patient_id);
+      candidate->account_id = find_account (store, patient_id);
+      candidate->guarantor_id = g_strdup (strchr (guarantor, '/') + 1);
+      fd_money_init (&candidate->balance, 0, NULL);
+      g_date_clear (&candidate->last_statement, 1);
+      group = group_new (guarantor, NULL);
+      group_add (group, candidate);
+    }
+  return g_steal_pointer (&group);
 }
 
 /**
@@ -2908,4 +3074,41 @@ fd_ledger_record_statement (FdStore      *store,
   fd_store_bind_text (stmt, 2, account_id);
   fd_store_bind_text (stmt, 3, day);
   return fd_store_step_done (store, stmt, error);
+}
+
+/**
+ * fd_ledger_record_statements:
+ * @store: the store
+ * @patient_ids: (array zero-terminated=1): the accounts a statement run
+ *   covered, by patient
+ * @date: the statement date
+ * @error: return location for an error
+ *
+ * Records the statement date on every account, all or none (in the
+ * caller's transaction, if there is one).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+fd_ledger_record_statements (FdStore             *store,
+                             const char * const  *patient_ids,
+                             const GDate         *date,
+                             GError             **error)
+{
+  gboolean own;
+
+  g_return_val_if_fail (FD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (patient_ids != NULL, FALSE);
+
+  own = !fd_store_in_transaction (store);
+  if (own && !fd_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; patient_ids[i] != NULL; i++)
+    if (!fd_ledger_record_statement (store, patient_ids[i], date, error))
+      {
+        if (own)
+          fd_store_rollback (store);
+        return FALSE;
+      }
+  return !own || fd_store_commit (store, error);
 }

@@ -152,14 +152,25 @@ typedef struct
   char            *reason;
 } FdDrawerEvent;
 
+/* One account a statement covers */
 typedef struct
 {
   char    *patient_id;
-  char    *account_id;
-  char    *guarantor_id;
+  char    *account_id;         /* nullable */
+  char    *guarantor_id;       /* the guarantor's id, without its type */
   FdMoney  balance;
   GDate    last_statement;     /* invalid when none */
 } FdStatementCandidate;
+
+/* What one statement of a run covers: every account of one guarantor that
+ * has a balance */
+typedef struct
+{
+  char      *guarantor;        /* "Patient/<id>" or "RelatedPerson/<id>" */
+  GPtrArray *accounts;         /* FdStatementCandidate, by patient id */
+  FdMoney    total;            /* the sum of their balances */
+  GDate      last_statement;   /* the latest sent for any of them; invalid when none */
+} FdStatementGroup;
 
 void        fd_ledger_account_clear        (FdLedgerAccount    *account);
 void        fd_ledger_entry_free           (FdLedgerEntry      *entry);
@@ -167,6 +178,7 @@ void        fd_ledger_invoice_free         (FdLedgerInvoice    *invoice);
 void        fd_ledger_receipt_free         (FdLedgerReceipt    *receipt);
 void        fd_drawer_summary_clear        (FdDrawerSummary    *summary);
 void        fd_statement_candidate_free    (FdStatementCandidate *candidate);
+void        fd_statement_group_free        (FdStatementGroup   *group);
 void        fd_drawer_event_free           (FdDrawerEvent      *event);
 
 gboolean    fd_ledger_get_account          (FdStore            *store,
@@ -249,13 +261,20 @@ gint64      fd_ledger_drawer_find          (FdStore            *store,
                                             const GDate        *day,
                                             GError            **error);
 
-GPtrArray  *fd_ledger_list_statement_candidates (FdStore       *store,
-                                                 gint64         min_balance_cents,
-                                                 guint          since_days,
-                                                 const GDate   *as_of,
-                                                 GError       **error);
+GPtrArray  *fd_ledger_list_statement_groups (FdStore           *store,
+                                             gint64             min_balance_cents,
+                                             guint              since_days,
+                                             const GDate       *as_of,
+                                             GError           **error);
+FdStatementGroup *fd_ledger_get_statement_group (FdStore      *store,
+                                                 const char   *patient_id,
+                                                 GError      **error);
 gboolean    fd_ledger_record_statement     (FdStore            *store,
                                             const char         *patient_id,
+                                            const GDate        *date,
+                                            GError            **error);
+gboolean    fd_ledger_record_statements    (FdStore            *store,
+                                            const char * const *patient_ids,
                                             const GDate        *date,
                                             GError            **error);
 
@@ -265,6 +284,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdLedgerEntry, fd_ledger_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdLedgerInvoice, fd_ledger_invoice_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdLedgerReceipt, fd_ledger_receipt_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStatementCandidate, fd_statement_candidate_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdStatementGroup, fd_statement_group_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdDrawerEvent, fd_drawer_event_free)
 
 G_END_DECLS

@@ -59,6 +59,7 @@ static const struct {
   { 4, "004-ledger.sql" },
   { 5, "005-working-set.sql" },
   { 6, "006-outbox-discard.sql" },
+  { 7, "007-guarantor.sql" },
 };
 
 #define SEARCH_MAX_QUERY 256
@@ -719,19 +720,26 @@ index_account (FdStore     *self,
                GError     **error)
 {
   JsonObject *subject = fd_fhir_array_object (fd_fhir_get_array (account, "subject"), 0);
+  const char *patient_id = fd_fhir_reference_id (subject, "Patient");
+  g_autofree char *guarantor = fd_fhir_account_guarantor (account);
   FdMoney balance;
   sqlite3_stmt *stmt;
 
+  /* An account without a guarantor is its patient's own */
+  if (guarantor == NULL && patient_id != NULL)
+    guarantor = g_strconcat ("Patient/", patient_id, NULL);
+
   fd_fhir_account_balance (account, &balance);
   stmt = prepare (self,
-                  "INSERT OR REPLACE INTO account (id, patient_id, balance_cents, currency)"
-                  " VALUES (?1, ?2, ?3, ?4)", error);
+                  "INSERT OR REPLACE INTO account (id, patient_id, balance_cents, currency, guarantor)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5)", error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
-  bind_text (stmt, 2, fd_fhir_reference_id (subject, "Patient"));
+  bind_text (stmt, 2, patient_id);
   sqlite3_bind_int64 (stmt, 3, balance.cents);
   bind_text (stmt, 4, balance.currency);
+  bind_text (stmt, 5, guarantor);
   if (!step_done (self, stmt, error))
     return FALSE;
 

@@ -124,6 +124,20 @@ if [ -n "$fixture" ] && command -v pdftotext > /dev/null; then
   check "one page or more per statement, on Letter" '[ "$(pdfinfo "$work/s.pdf" | sed -n "s/^Pages: *//p")" -ge "$count" ] && pdfinfo "$work/s.pdf" | grep -q "Page size: *612 x 792"'
   pdftotext -layout "$work/s.pdf" "$work/s.txt"
   check "each statement has its remittance stub" '[ "$(grep -c "✂" "$work/s.txt")" -eq "$count" ]'
+  # A parent who answers for children's accounts gets one statement naming
+  # them all: a section per child, each ending with "Balance, Family, Given"
+  awk 'BEGIN { RS = "✂" }
+       {
+         n = 0
+         split ($0, lines, "\n")
+         for (i = 1; i in lines; i++)
+           if (match (lines[i], /Balance, [^,]+,/))
+             families[++n] = substr (lines[i], RSTART + 9, RLENGTH - 10)
+         if (n >= 2 && families[1] == families[2] && $0 ~ /Patients: / && $0 ~ /Account No\. [0-9a-f-]+/)
+           found++
+       }
+       END { print found + 0 }' "$work/s.txt" > "$work/families.out"
+  check "one statement names two children of one guarantor" '[ "$(cat "$work/families.out")" -ge 1 ]'
   "$ctl" --data-dir "$cdata" statements --pdf "$work/s2.pdf" > "$work/s2.out" 2>&1
   check "statement dates recorded: nobody is due another" '[ $? -eq 0 ] && grep -q "No account is due" "$work/s2.out" && [ ! -e "$work/s2.pdf" ]'
   "$ctl" --data-dir "$cdata" statements --pdf "$work/s3.pdf" --since 0 --min-balance 0.01 > "$work/s3.out" 2>&1

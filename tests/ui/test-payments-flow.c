@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
+#include "config.h"
+
 #include <adwaita.h>
+#include <gtk/gtkunixprint.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,11 +16,13 @@
 #include "fd-payment-dialog.h"
 #include "fd-payments-util.h"
 #include "fd-payments-view.h"
+#include "fd-refund-dialog.h"
 #include "fd-statements-dialog.h"
 #include "fd-store-ledger.h"
 #include "fd-store-private.h"
 #include "fd-test-ui.h"
 #include "fd-test-util.h"
+#include "fd-view-util.h"
 #include "fd-window.h"
 
 /* The cashier's flows in a real window, driven as the desk drives them:
@@ -286,7 +293,8 @@ no_payment_dialog (gpointer data)
 static void
 close_all_dialogs (void)
 {
-  GType types[] = { ADW_TYPE_MESSAGE_DIALOG, FD_TYPE_PAYMENT_DIALOG, FD_TYPE_DRAWER_DIALOG, FD_TYPE_STATEMENTS_DIALOG };
+  GType types[] = { ADW_TYPE_MESSAGE_DIALOG, FD_TYPE_PAYMENT_DIALOG, FD_TYPE_DRAWER_DIALOG, FD_TYPE_STATEMENTS_DIALOG,
+                    FD_TYPE_REFUND_DIALOG };
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
@@ -940,6 +948,49 @@ test_void (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+no_refund_dialog (gpointer data)
+{
+  return find_toplevel (FD_TYPE_REFUND_DIALOG) == NULL;
+}
+
+/* Takes a payment of @cents through the dialog, by @method; returns its receipt */
+static char *
+pay (FdPaymentsView  *view,
+     const char      *id,
+     gint64           cents,
+     FdPaymentMethod  method)
+{
+  FdAccountPane *pane = fd_payments_view_get_account_pane (view);
+  FdPaymentDialog *dialog = FD_PAYMENT_DIALOG (fd_payments_view_open_account (view, id, cents));
+
+  fd_payment_dialog_set_method (dialog, 0, method);
+  if (method == FD_PAYMENT_METHOD_CREDIT_CARD || method == FD_PAYMENT_METHOD_DEBIT_CARD)
+    {
+      set_field (dialog, 0, FD_PAYMENT_FIELD_CARD_BRAND, "Visa");
+      set_field (dialog, 0, FD_PAYMENT_FIELD_CARD_LAST4, "4242");
+      set_field (dialog, 0, FD_PAYMENT_FIELD_AUTHORIZATION, "A1B2C3");
+    }
+  else if (method == FD_PAYMENT_METHOD_CHECK)
+    set_field (dialog, 0, FD_PAYMENT_FIELD_CHECK_NUMBER, "2201");
+  g_assert_true (fd_test_press (GTK_WIDGET (dialog), "<Control>Return"));
+  g_assert_true (fd_test_wait_for (no_payment_dialog, NULL, 5));
+  return g_strdup (fd_account_pane_get_last_receipt (pane));
+}
+
+/* The refund dialog of a receipt, from its row's button */
+static FdRefundDialog *
+open_refund (FdAccountPane *pane,
+             const char    *number)
+{
+  FdRefundDialog *dialog;
+
+  g_signal_emit_by_name (find_button (GTK_WIDGET (pane), number, "Refund payment"), "clicked");
+  dialog = find_toplevel (FD_TYPE_REFUND_DIALOG);
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
 /* A partial refund: the amount typed goes back, by the payment's method,
  * and the rest of the payment can still be refunded */
 static void
@@ -951,35 +1002,269 @@ test_partial_refund (void)
   g_autofree char *id = add_patient ("Refund", "Tomas", 0, 7000, 15);
   g_autoptr(FdLedgerReceipt) original = NULL;
   g_autofree char *number = NULL;
-  FdPaymentDialog *dialog;
-  AdwMessageDialog *confirm;
-  GtkWidget *box;
+  FdRefundDialog *dialog;
   gint64 cash_before;
 
   ensure_drawer_open ();
   cash_before = drawer_expected (FD_PAYMENT_METHOD_CASH);
-  dialog = FD_PAYMENT_DIALOG (fd_payments_view_open_account (view, id, 4000));
-  g_assert_true (fd_test_press (GTK_WIDGET (dialog), "<Control>Return"));
-  g_assert_true (fd_test_wait_for (no_payment_dialog, NULL, 5));
-  number = g_strdup (fd_account_pane_get_last_receipt (pane));
+  number = pay (view, id, 4000, FD_PAYMENT_METHOD_CASH);
 
-  g_signal_emit_by_name (find_button (GTK_WIDGET (pane), number, "Refund payment"), "clicked");
-  confirm = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_nonnull (confirm);
-  box = adw_message_dialog_get_extra_child (confirm);
-  /* The amount starts at what is left of the payment */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_next_sibling (gtk_widget_get_first_child (box)))),
-                   ==, "40.00");
-  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), "Paid twice by mistake");
-  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_next_sibling (gtk_widget_get_first_child (box))), "15.00");
-  adw_message_dialog_response (confirm, "confirm");
+  dialog = open_refund (pane, number);
+  /* The amount starts at what is left of the payment, the method at its own */
+  g_assert_cmpstr (gtk_editable_get_text (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_AMOUNT)), ==, "40.00");
+  g_assert_cmpint (fd_refund_dialog_get_method (dialog), ==, FD_PAYMENT_METHOD_CASH);
+
+  /* Without a reason nothing happens */
+  g_assert_true (fd_test_press (GTK_WIDGET (dialog), "<Control>Return"));
   fd_test_iterate ();
+  g_assert_true (find_toplevel (FD_TYPE_REFUND_DIALOG) == dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fd_refund_dialog_get_message (dialog))));
+  g_assert_cmpint (sql_count ("SELECT count(*) FROM ledger_payment WHERE kind = 'refund'"), ==, 0);
+
+  gtk_editable_set_text (fd_refund_dialog_get_field (dialog, FD_REFUND_FIELD_REASON), "Paid twice by mistake");
+  gtk_editable_set_text (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_AMOUNT), "15.00");
+  g_assert_true (fd_test_press (GTK_WIDGET (dialog), "<Control>Return"));
+  g_assert_true (fd_test_wait_for (no_refund_dialog, NULL, 5));
 
   original = fd_ledger_get_receipt (store, number, NULL);
   g_assert_cmpint (original->refunded_cents, ==, 1500);
   g_assert_false (original->voided);
   g_assert_cmpint (drawer_expected (FD_PAYMENT_METHOD_CASH), ==, cash_before + 4000 - 1500);
   g_assert_nonnull (find_button (GTK_WIDGET (pane), number, "Refund payment"));
+
+  close_all_dialogs ();
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A card payment given back in cash: the refund's record says cash, the
+ * drawer expects that much less cash and the same card total, and the
+ * refund's receipt and the drawer report print it as cash. A check refund
+ * needs its number; a card number typed in the dialog never stays. */
+static void
+test_refund_by_chosen_method (void)
+{
+  FdWindow *window = new_window ();
+  FdPaymentsView *view = payments_view (window);
+  FdAccountPane *pane = fd_payments_view_get_account_pane (view);
+  g_autofree char *id = add_patient ("Refund", "Ines", 0, 9000, 20);
+  g_autofree char *pdf = g_build_filename (tmp_dir, "refund-receipt.pdf", NULL);
+  g_autofree char *report_pdf = g_build_filename (tmp_dir, "refund-report.pdf", NULL);
+  g_autofree char *number = NULL;
+  g_autofree char *refund_number = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(FdLedgerReceipt) refund = NULL;
+  FdRefundDialog *dialog;
+  gint64 cash_before, card_before, n_refunds;
+
+  ensure_drawer_open ();
+  number = pay (view, id, 6000, FD_PAYMENT_METHOD_CREDIT_CARD);
+  cash_before = drawer_expected (FD_PAYMENT_METHOD_CASH);
+  card_before = drawer_expected (FD_PAYMENT_METHOD_CREDIT_CARD);
+  n_refunds = sql_count ("SELECT count(*) FROM ledger_payment WHERE kind = 'refund'");
+
+  dialog = open_refund (pane, number);
+  /* It starts at the card it was paid with */
+  g_assert_cmpint (fd_refund_dialog_get_method (dialog), ==, FD_PAYMENT_METHOD_CREDIT_CARD);
+  g_assert_cmpstr (gtk_editable_get_text (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_CARD_LAST4)), ==, "4242");
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (gtk_widget_get_parent (
+    GTK_WIDGET (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_AUTHORIZATION))))));
+
+  /* The same card-number guard as taking a payment, on every field */
+  assert_card_refused (fd_refund_dialog_get_field (dialog, FD_REFUND_FIELD_REASON),
+                       fd_refund_dialog_get_message (dialog), "refund reason");
+  assert_card_refused (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_CARD_LAST4),
+                       fd_refund_dialog_get_message (dialog), "refund last four");
+  gtk_editable_set_text (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_CARD_LAST4), "4242");
+
+  /* A check needs its number: refused, nothing posted */
+  gtk_editable_set_text (fd_refund_dialog_get_field (dialog, FD_REFUND_FIELD_REASON), "Card declined later");
+  fd_refund_dialog_set_method (dialog, FD_PAYMENT_METHOD_CHECK);
+  g_assert_false (fd_refund_dialog_post (dialog));
+  g_assert_nonnull (strstr (gtk_label_get_label (fd_refund_dialog_get_message (dialog)), "Check number"));
+  g_assert_cmpint (sql_count ("SELECT count(*) FROM ledger_payment WHERE kind = 'refund'"), ==, n_refunds);
+
+  /* Cash it is: $25 of the $60 */
+  fd_refund_dialog_set_method (dialog, FD_PAYMENT_METHOD_CASH);
+  gtk_editable_set_text (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_AMOUNT), "25.00");
+  g_assert_true (fd_test_press (GTK_WIDGET (dialog), "<Control>Return"));
+  g_assert_true (fd_test_wait_for (no_refund_dialog, NULL, 5));
+  g_assert_cmpint (sql_count ("SELECT count(*) FROM ledger_payment WHERE kind = 'refund'"), ==, n_refunds + 1);
+
+  /* The drawer: $25 less cash than before, the card total as it was */
+  g_assert_cmpint (drawer_expected (FD_PAYMENT_METHOD_CASH), ==, cash_before - 2500);
+  g_assert_cmpint (drawer_expected (FD_PAYMENT_METHOD_CREDIT_CARD), ==, card_before);
+
+  /* The refund's own record: cash, pointing to the card payment */
+  {
+    g_autoptr(GPtrArray) receipts = fd_ledger_list_receipts (store, id, NULL);
+
+    for (guint i = 0; i < receipts->len; i++)
+      {
+        FdLedgerReceipt *r = g_ptr_array_index (receipts, i);
+
+        if (g_strcmp0 (r->kind, "refund") == 0)
+          {
+            g_assert_null (refund_number);
+            refund_number = g_strdup (r->number);
+          }
+      }
+    g_assert_nonnull (refund_number);
+  }
+  refund = fd_ledger_get_receipt (store, refund_number, NULL);
+  g_assert_cmpstr (refund->corrects, ==, number);
+  g_assert_cmpint (refund->total.cents, ==, -2500);
+  g_assert_cmpuint (refund->lines->len, ==, 1);
+  g_assert_cmpint (((FdLedgerReceiptLine *) g_ptr_array_index (refund->lines, 0))->method, ==, FD_PAYMENT_METHOD_CASH);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM resource r JOIN ledger_payment p ON p.id = r.id"
+                                            " WHERE r.type = 'PaymentReconciliation' AND p.receipt = '%s'"
+                                            " AND r.json LIKE '%%extension-PaymentReconciliation.method%%'"
+                                            " AND r.json LIKE '%%\"CASH\"%%' AND r.json NOT LIKE '%%4242%%'",
+                                            refund_number);
+
+    g_assert_cmpint (sql_count (sql), ==, 1);
+  }
+
+  /* Its receipt, printed from its row, says cash */
+  fd_payments_set_print_export (pdf);
+  g_signal_emit_by_name (find_button (GTK_WIDGET (pane), refund_number, "Reprint receipt"), "clicked");
+  fd_test_iterate ();
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  text = pdf_text (pdf);
+  g_assert_nonnull (strstr (text, refund_number));
+  g_assert_nonnull (strstr (text, "Cash"));
+  g_assert_null (strstr (text, "4242"));
+  g_assert_nonnull (strstr (text, "-$25.00"));
+  g_clear_pointer (&text, g_free);
+
+  /* And so does the drawer's report */
+  {
+    g_autofree char *station = fd_payments_station ();
+    g_autoptr(FdDocument) report = NULL;
+    gint64 session = 0;
+
+    g_auto(GStrv) lines = NULL;
+    guint n_cash = 0;
+
+    g_assert_true (fd_ledger_drawer_current (store, station, &session, NULL));
+    report = fd_document_new_drawer_report (store, session, NULL, NULL, NULL);
+    g_assert_true (fd_document_write_pdf (report, report_pdf, FD_DOCUMENT_PAPER_LETTER, NULL, NULL, NULL, NULL));
+    text = pdf_text (report_pdf);
+    lines = g_strsplit (text, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (strstr (lines[i], refund_number) != NULL && strstr (lines[i], "Refund") != NULL &&
+          strstr (lines[i], "Cash") != NULL && strstr (lines[i], "-$25.00") != NULL)
+        n_cash++;
+    g_assert_cmpuint (n_cash, ==, 1);
+  }
+  fd_payments_set_print_export (NULL);
+
+  close_all_dialogs ();
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A remembered receipt printer that is no longer there: printing the receipt
+ * after the payment says so plainly, prints nothing, leaves no file and
+ * neither undoes nor repeats the payment; the next print starts afresh */
+static void
+test_missing_printer (void)
+{
+  FdWindow *window = new_window ();
+  FdPaymentsView *view = payments_view (window);
+  FdAccountPane *pane = fd_payments_view_get_account_pane (view);
+  g_autofree char *id = add_patient ("Printer", "Gone", 0, 5000, 6);
+  g_autoptr(GSettings) settings = fd_view_settings ();
+  g_autoptr(FdLedgerAccount) paid = NULL;
+  g_autoptr(FdLedgerAccount) after = NULL;
+  g_autoptr(FdLedgerReceipt) receipt = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *remembered = NULL;
+  AdwMessageDialog *message;
+  const char *name;
+  gint64 receipts, drawer_cash;
+
+  ensure_drawer_open ();
+  fd_payments_set_print_export (NULL);
+  g_settings_set_string (settings, "receipt-printer", "Front Desk Receipt Printer (gone)");
+
+  receipts = n_receipts ();
+  number = pay (view, id, 2000, FD_PAYMENT_METHOD_CASH);
+  g_assert_cmpint (n_receipts (), ==, receipts + 1);
+  paid = account_of (id);
+  drawer_cash = drawer_expected (FD_PAYMENT_METHOD_CASH);
+
+  g_signal_emit_by_name (find_button (GTK_WIDGET (pane), number, "Reprint receipt"), "clicked");
+  fd_test_iterate ();
+
+  /* The message, for the desk, naming the printer; no print dialog */
+  message = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (adw_message_dialog_get_heading (message), ==, "Could Not Print");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "“Front Desk Receipt Printer (gone)”"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "not available"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (message), "Nothing was printed"));
+  g_assert_null (find_toplevel (GTK_TYPE_PRINT_UNIX_DIALOG));
+
+  /* The payment is there once, as it was */
+  g_assert_cmpint (n_receipts (), ==, receipts + 1);
+  g_assert_cmpuint (outbox_payments (number), ==, 1);
+  after = account_of (id);
+  g_assert_cmpint (after->balance.cents, ==, paid->balance.cents);
+  g_assert_cmpint (drawer_expected (FD_PAYMENT_METHOD_CASH), ==, drawer_cash);
+  receipt = fd_ledger_get_receipt (store, number, NULL);
+  g_assert_false (receipt->voided);
+  g_assert_cmpint (receipt->refunded_cents, ==, 0);
+
+  /* Nothing half-written anywhere */
+  dir = g_dir_open (tmp_dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (name[0] == '.' && strstr (name, ".pdf.") != NULL);
+
+  /* The printer that is gone is no longer offered */
+  remembered = g_settings_get_string (settings, "receipt-printer");
+  g_assert_cmpstr (remembered, ==, "");
+
+  close_all_dialogs ();
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* FRONTDESK_SCREENSHOT_DIR=dir: the refund dialog over the account, for the
+ * documentation, in the language of LANGUAGE (refund-dialog-en.png or -es) */
+static void
+test_refund_screenshot (void)
+{
+  FdWindow *window = new_window ();
+  FdPaymentsView *view = payments_view (window);
+  g_autofree char *id = add_patient ("Lindqvist-Moreno", "Ines", 0, 9000, 20);
+  g_autofree char *number = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  const char *language = g_getenv ("LANGUAGE");
+  FdRefundDialog *dialog;
+
+  /* As the station does: the desk's language */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FRONTDESK_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  ensure_drawer_open ();
+  number = pay (view, id, 6000, FD_PAYMENT_METHOD_CREDIT_CARD);
+  fd_test_press (GTK_WIDGET (window), "<Control>4");
+  dialog = fd_refund_dialog_new (store, number);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (dialog));
+  fd_refund_dialog_set_method (dialog, FD_PAYMENT_METHOD_CASH);
+  gtk_editable_set_text (fd_refund_dialog_get_field (dialog, FD_PAYMENT_FIELD_AMOUNT), "25.00");
+  gtk_editable_set_text (fd_refund_dialog_get_field (dialog, FD_REFUND_FIELD_REASON),
+                         language && g_str_has_prefix (language, "es") ? "Cobro duplicado" : "Charged twice");
+  for (guint i = 0; i < 20; i++)
+    fd_test_iterate ();
+  path = g_build_filename (g_getenv ("FRONTDESK_SCREENSHOT_DIR"),
+                           language && g_str_has_prefix (language, "es") ? "refund-dialog-es.png"
+                                                                         : "refund-dialog-en.png", NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
 
   close_all_dialogs ();
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1133,15 +1418,15 @@ test_statement_run (void)
   FdWindow *window = new_window ();
   FdPaymentsView *view = payments_view (window);
   g_autofree char *pdf = g_build_filename (tmp_dir, "statements.pdf", NULL);
-  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
   g_autofree char *text = NULL;
   FdStatementsDialog *dialog;
   gint64 recorded = sql_count ("SELECT count(*) FROM ledger_statement");
-  guint n;
+  guint n, n_accounts = 0;
 
-  candidates = fd_ledger_list_statement_candidates (store, 1000, 30, &today, NULL);
-  g_assert_nonnull (candidates);
-  n = candidates->len;
+  groups = fd_ledger_list_statement_groups (store, 1000, 30, &today, NULL);
+  g_assert_nonnull (groups);
+  n = groups->len;
   g_assert_cmpuint (n, >, 20);
 
   press (GTK_WIDGET (view), "<Control><Shift>s");
@@ -1169,25 +1454,30 @@ test_statement_run (void)
   text = pdf_text (pdf);
   for (guint i = 0; i < n; i++)
     {
-      FdStatementCandidate *candidate = g_ptr_array_index (candidates, i);
-      g_autoptr(FdLedgerAccount) account = account_of (candidate->patient_id);
-      g_autoptr(JsonObject) patient = fd_store_get (store, "Patient", candidate->patient_id, NULL);
+      FdStatementGroup *group = g_ptr_array_index (groups, i);
 
-      g_assert_true (g_date_valid (&account->last_statement));
-      g_assert_cmpint (g_date_compare (&account->last_statement, &today), ==, 0);
-      if (i < 10)
+      for (guint j = 0; j < group->accounts->len; j++, n_accounts++)
         {
-          g_autofree char *family = g_strdup (fd_fhir_get_string (fd_fhir_patient_name (patient), "family"));
+          FdStatementCandidate *candidate = g_ptr_array_index (group->accounts, j);
+          g_autoptr(FdLedgerAccount) account = account_of (candidate->patient_id);
+          g_autoptr(JsonObject) patient = fd_store_get (store, "Patient", candidate->patient_id, NULL);
 
-          g_assert_nonnull (strstr (text, family));
+          g_assert_true (g_date_valid (&account->last_statement));
+          g_assert_cmpint (g_date_compare (&account->last_statement, &today), ==, 0);
+          if (i < 10)
+            {
+              g_autofree char *family = g_strdup (fd_fhir_get_string (fd_fhir_patient_name (patient), "family"));
+
+              g_assert_nonnull (strstr (text, family));
+            }
         }
     }
-  g_assert_cmpint (sql_count ("SELECT count(*) FROM ledger_statement"), ==, recorded + n);
+  g_assert_cmpint (sql_count ("SELECT count(*) FROM ledger_statement"), ==, recorded + n_accounts);
 
   /* Nobody is due another one now */
-  g_clear_pointer (&candidates, g_ptr_array_unref);
-  candidates = fd_ledger_list_statement_candidates (store, 1000, 30, &today, NULL);
-  g_assert_cmpuint (candidates->len, ==, 0);
+  g_clear_pointer (&groups, g_ptr_array_unref);
+  groups = fd_ledger_list_statement_groups (store, 1000, 30, &today, NULL);
+  g_assert_cmpuint (groups->len, ==, 0);
 
   close_all_dialogs ();
   gtk_window_destroy (GTK_WINDOW (window));
@@ -1327,7 +1617,11 @@ main (int argc, char **argv)
   g_test_add_func ("/payments-flow/split", test_split);
   g_test_add_func ("/payments-flow/void", test_void);
   g_test_add_func ("/payments-flow/partial-refund", test_partial_refund);
+  g_test_add_func ("/payments-flow/refund-by-chosen-method", test_refund_by_chosen_method);
+  if (g_getenv ("FRONTDESK_SCREENSHOT_DIR") != NULL)
+    g_test_add_func ("/payments-flow/refund-screenshot", test_refund_screenshot);
   g_test_add_func ("/payments-flow/printing", test_printing);
+  g_test_add_func ("/payments-flow/missing-printer", test_missing_printer);
   g_test_add_func ("/payments-flow/statement-run", test_statement_run);
   g_test_add_func ("/payments-flow/drawer-close", test_drawer_close);
 

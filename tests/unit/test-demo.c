@@ -490,8 +490,10 @@ test_accounts (void)
 {
   FdDemoOptions options;
   g_autoptr(GPtrArray) resources = NULL;
+  g_autoptr(GHashTable) parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint n_accounts = 0;
   guint n_owing = 0;
+  guint n_children = 0;
 
   init_options (&options, 2000);
   resources = generate (&options);
@@ -538,6 +540,28 @@ test_accounts (void)
         }
       g_assert_true (has_aggregate);
       g_assert_true (has_term);
+
+      /* A child's account: its parent answers for it, and it owes something */
+      {
+        JsonObject *subject = json_array_get_object_element (json_object_get_array_member (account, "subject"), 0);
+        JsonObject *guarantor = json_array_get_object_element (json_object_get_array_member (account, "guarantor"), 0);
+        JsonObject *party = json_object_get_object_member (guarantor, "party");
+
+        if (!g_str_equal (json_object_get_string_member (subject, "reference"),
+                          json_object_get_string_member (party, "reference")))
+          {
+            const char *child = json_object_get_string_member (subject, "display");
+            const char *parent = json_object_get_string_member (party, "display");
+
+            n_children++;
+            g_hash_table_add (parents, g_strdup (json_object_get_string_member (party, "reference")));
+            g_assert_true (g_str_has_prefix (json_object_get_string_member (party, "reference"), "Patient/"));
+            /* "Family, Given": the same family name */
+            g_assert_cmpint (strchr (child, ',') - child, ==, strchr (parent, ',') - parent);
+            g_assert_true (strncmp (child, parent, strchr (child, ',') - child) == 0);
+            g_assert_cmpfloat (amount, >, 0);
+          }
+      }
       g_assert_cmpfloat (fabs (amount * 100 - round (amount * 100)), <, 1e-6);
       if (amount > 0)
         {
@@ -550,6 +574,9 @@ test_accounts (void)
     }
 
   g_assert_cmpuint (n_accounts, ==, 2000);
+  g_assert_cmpuint (g_hash_table_size (parents), ==, 20);
+  g_assert_cmpuint (n_children, >=, 40);
+  g_assert_cmpuint (n_children, <=, 60);
   g_assert_cmpuint (n_owing, >=, 400);
   g_assert_cmpuint (n_owing, <=, 600);
 }

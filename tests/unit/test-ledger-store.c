@@ -6,6 +6,7 @@
 
 #include "fd-core.h"
 #include "fd-fhir.h"
+#include "fd-ledger-documents.h"
 #include "fd-patient-item.h"
 #include "fd-store-ledger.h"
 #include "fd-store-private.h"
@@ -788,41 +789,166 @@ test_statements (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GPtrArray) since = NULL;
   GDate sent, run;
+  FdStatementGroup *group;
   FdStatementCandidate *candidate;
 
-  candidates = fd_ledger_list_statement_candidates (fixture->store, 10000, 30, &fixture->today, &error);
+  groups = fd_ledger_list_statement_groups (fixture->store, 10000, 30, &fixture->today, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (candidates->len, ==, 1);
-  candidate = g_ptr_array_index (candidates, 0);
+  g_assert_cmpuint (groups->len, ==, 1);
+  group = g_ptr_array_index (groups, 0);
+  g_assert_cmpstr (group->guarantor, ==, "Patient/p1");
+  g_assert_cmpint (group->total.cents, ==, 15000);
+  g_assert_cmpuint (group->accounts->len, ==, 1);
+  candidate = g_ptr_array_index (group->accounts, 0);
   g_assert_cmpstr (candidate->patient_id, ==, "p1");
+  g_assert_cmpstr (candidate->account_id, ==, "acc1");
   g_assert_cmpstr (candidate->guarantor_id, ==, "p1");
   g_assert_cmpint (candidate->balance.cents, ==, 15000);
-  g_clear_pointer (&candidates, g_ptr_array_unref);
+  g_clear_pointer (&groups, g_ptr_array_unref);
 
   /* Above the threshold only */
-  candidates = fd_ledger_list_statement_candidates (fixture->store, 15000, 30, &fixture->today, &error);
-  g_assert_cmpuint (candidates->len, ==, 0);
-  g_clear_pointer (&candidates, g_ptr_array_unref);
+  groups = fd_ledger_list_statement_groups (fixture->store, 15000, 30, &fixture->today, &error);
+  g_assert_cmpuint (groups->len, ==, 0);
+  g_clear_pointer (&groups, g_ptr_array_unref);
 
   /* Sent ten days ago: not again until thirty days have passed */
   sent = fixture->today;
   g_date_subtract_days (&sent, 10);
   g_assert_true (fd_ledger_record_statement (fixture->store, "p1", &sent, &error));
-  candidates = fd_ledger_list_statement_candidates (fixture->store, 10000, 30, &fixture->today, &error);
-  g_assert_cmpuint (candidates->len, ==, 0);
-  g_clear_pointer (&candidates, g_ptr_array_unref);
+  groups = fd_ledger_list_statement_groups (fixture->store, 10000, 30, &fixture->today, &error);
+  g_assert_cmpuint (groups->len, ==, 0);
+  g_clear_pointer (&groups, g_ptr_array_unref);
   run = sent;
   g_date_add_days (&run, 31);
-  candidates = fd_ledger_list_statement_candidates (fixture->store, 10000, 30, &run, &error);
-  g_assert_cmpuint (candidates->len, ==, 1);
-  g_assert_true (g_date_valid (&((FdStatementCandidate *) g_ptr_array_index (candidates, 0))->last_statement));
+  groups = fd_ledger_list_statement_groups (fixture->store, 10000, 30, &run, &error);
+  g_assert_cmpuint (groups->len, ==, 1);
+  group = g_ptr_array_index (groups, 0);
+  g_assert_cmpint (g_date_compare (&group->last_statement, &sent), ==, 0);
 
   /* The statement shows what happened since the last one */
   since = fd_ledger_list_activity (fixture->store, "p1", &sent, &error);
   g_assert_cmpuint (since->len, ==, 3);  /* the recent invoice: charge, adjustment, insurance */
+}
+
+/* A parent (here a RelatedPerson, not a patient) guarantees the accounts of
+ * two children: one statement for both, the threshold on what they owe
+ * together, thirty days counted from a statement for either, and the
+ * statement date recorded on each account */
+static void
+test_statements_by_guarantor (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  static const char * const family[] = {
+    "{\"resourceType\":\"RelatedPerson\",\"id\":\"rp1\",\"patient\":{\"reference\":\"Patient/p2\"},"
+    "\"name\":[{\"family\":\"Prueba\",\"given\":[\"Marta\"]}],"
+    "\"address\":[{\"line\":[\"12 Oak Lane\"],\"city\":\"Austin\",\"state\":\"TX\",\"postalCode\":\"78701\"}]}",
+    "{\"resourceType\":\"Account\",\"id\":\"acc2\",\"status\":\"active\",\"subject\":[{\"reference\":\"Patient/p2\"}],"
+    "\"guarantor\":[{\"party\":{\"reference\":\"RelatedPerson/rp1\"}}],"
+    "\"extension\":[{\"url\":\"http://hl7.org/fhir/5.0/StructureDefinition/extension-Account.balance\",\"extension\":["
+    "{\"url\":\"amount\",\"valueMoney\":{\"value\":50,\"currency\":\"USD\"}}]}]}",
+    "{\"resourceType\":\"Account\",\"id\":\"acc3\",\"status\":\"active\",\"subject\":[{\"reference\":\"Patient/p3\"}],"
+    "\"guarantor\":[{\"party\":{\"reference\":\"https://fhir.example.org/r4/RelatedPerson/rp1\"}}],"
+    "\"extension\":[{\"url\":\"http://hl7.org/fhir/5.0/StructureDefinition/extension-Account.balance\",\"extension\":["
+    "{\"url\":\"amount\",\"valueMoney\":{\"value\":70,\"currency\":\"USD\"}}]}]}",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(FdStatementGroup) single = NULL;
+  g_autoptr(FdDocument) document = NULL;
+  g_auto(GStrv) patient_ids = NULL;
+  FdStatementGroup *group;
+  const char *both[] = { "p2", "p3", NULL };
+  GDate sent, run;
+
+  for (guint i = 0; i < G_N_ELEMENTS (family); i++)
+    {
+      g_autoptr(JsonObject) resource = fd_fhir_parse (family[i], -1, NULL);
+
+      put (fixture, resource);
+    }
+
+  /* $50 and $70: each under $100, together over it */
+  groups = fd_ledger_list_statement_groups (fixture->store, 10000, 30, &fixture->today, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (groups->len, ==, 2);
+  group = g_ptr_array_index (groups, 1);
+  g_assert_cmpstr (group->guarantor, ==, "RelatedPerson/rp1");
+  g_assert_cmpint (group->total.cents, ==, 12000);
+  g_assert_cmpuint (group->accounts->len, ==, 2);
+  g_assert_cmpstr (((FdStatementCandidate *) g_ptr_array_index (group->accounts, 0))->patient_id, ==, "p2");
+  g_assert_cmpstr (((FdStatementCandidate *) g_ptr_array_index (group->accounts, 1))->patient_id, ==, "p3");
+  g_assert_cmpstr (((FdStatementCandidate *) g_ptr_array_index (group->accounts, 1))->guarantor_id, ==, "rp1");
+  g_assert_false (g_date_valid (&group->last_statement));
+
+  /* One statement for the family, to the guarantor, covering both accounts */
+  document = fd_document_new_statements (fixture->store, groups, &fixture->today, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fd_document_get_n_statements (document), ==, 2);
+  patient_ids = fd_document_get_patient_ids (document);
+  g_assert_cmpuint (g_strv_length (patient_ids), ==, 3);
+  g_assert_cmpstr (patient_ids[1], ==, "p2");
+  g_assert_cmpstr (patient_ids[2], ==, "p3");
+  g_clear_pointer (&groups, g_ptr_array_unref);
+
+  groups = fd_ledger_list_statement_groups (fixture->store, 13000, 30, &fixture->today, &error);
+  g_assert_cmpuint (groups->len, ==, 1);
+  g_assert_cmpstr (((FdStatementGroup *) g_ptr_array_index (groups, 0))->guarantor, ==, "Patient/p1");
+  g_clear_pointer (&groups, g_ptr_array_unref);
+
+  /* A statement for one child ten days ago holds back the guarantor's */
+  sent = fixture->today;
+  g_date_subtract_days (&sent, 10);
+  g_assert_true (fd_ledger_record_statement (fixture->store, "p3", &sent, &error));
+  groups = fd_ledger_list_statement_groups (fixture->store, 10000, 30, &fixture->today, &error);
+  g_assert_cmpuint (groups->len, ==, 1);
+  g_assert_cmpstr (((FdStatementGroup *) g_ptr_array_index (groups, 0))->guarantor, ==, "Patient/p1");
+  g_clear_pointer (&groups, g_ptr_array_unref);
+  run = sent;
+  g_date_add_days (&run, 31);
+  groups = fd_ledger_list_statement_groups (fixture->store, 10000, 30, &run, &error);
+  g_assert_cmpuint (groups->len, ==, 2);
+  group = g_ptr_array_index (groups, 1);
+  g_assert_cmpint (g_date_compare (&group->last_statement, &sent), ==, 0);
+  g_clear_pointer (&groups, g_ptr_array_unref);
+
+  /* The run records its date on every account it covered */
+  g_assert_true (fd_ledger_record_statements (fixture->store, both, &run, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM ledger_statement WHERE patient_id = 'p2'"), ==, 1);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM ledger_statement WHERE patient_id = 'p3'"), ==, 2);
+  g_assert_cmpint (count (fixture, "SELECT count(*) FROM ledger_statement WHERE account_id = 'acc3'"), ==, 2);
+  for (guint i = 0; both[i] != NULL; i++)
+    {
+      g_auto(FdLedgerAccount) account = { 0 };
+
+      g_assert_true (fd_ledger_get_account (fixture->store, both[i], &run, &account, &error));
+      g_assert_cmpint (g_date_compare (&account.last_statement, &run), ==, 0);
+    }
+  groups = fd_ledger_list_statement_groups (fixture->store, 10000, 30, &run, &error);
+  g_assert_cmpuint (groups->len, ==, 1);
+  g_clear_pointer (&groups, g_ptr_array_unref);
+
+  /* An unknown patient among them records nothing */
+  {
+    const char *bad[] = { "p2", "nobody", NULL };
+    GDate later = run;
+
+    g_date_add_days (&later, 40);
+    g_assert_false (fd_ledger_record_statements (fixture->store, bad, &later, &error));
+    g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_assert_cmpint (count (fixture, "SELECT count(*) FROM ledger_statement WHERE patient_id = 'p2'"), ==, 1);
+  }
+
+  /* From the account pane: that one account, to its guarantor */
+  single = fd_ledger_get_statement_group (fixture->store, "p3", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (single->guarantor, ==, "RelatedPerson/rp1");
+  g_assert_cmpuint (single->accounts->len, ==, 1);
+  g_assert_cmpint (single->total.cents, ==, 7000);
 }
 
 /* Luhn-valid numbers, one per field, so each one can be looked for on disk */
@@ -1032,6 +1158,7 @@ main (int   argc,
   ADD ("server-copy-is-the-same-record", test_server_copy_is_the_same_record);
   ADD ("append-only", test_append_only);
   ADD ("statements", test_statements);
+  ADD ("statements-by-guarantor", test_statements_by_guarantor);
   ADD ("card-numbers-never-stored", test_card_numbers_never_stored);
   g_test_add_func ("/ledger-store/demo-invoices", test_demo_invoices);
 

@@ -11,6 +11,7 @@
 #include "fd-fhir.h"
 #include "fd-payment-dialog.h"
 #include "fd-payments-util.h"
+#include "fd-refund-dialog.h"
 #include "fd-store-ledger.h"
 #include "fd-view-util.h"
 
@@ -332,7 +333,6 @@ print_receipt (FdAccountPane *self,
 static FdDocument *
 statement_document (FdAccountPane *self)
 {
-  const char *ids[] = { self->patient_id, NULL };
   FdDocumentClinic clinic;
   g_autoptr(GError) error = NULL;
   FdDocument *document;
@@ -340,7 +340,7 @@ statement_document (FdAccountPane *self)
 
   g_date_set_time_t (&today, time (NULL));
   fd_payments_load_clinic (&clinic);
-  document = fd_document_new_statements (self->store, ids, &today, &clinic, NULL, &error);
+  document = fd_document_new_statement (self->store, self->patient_id, &today, &clinic, &error);
   fd_payments_clear_clinic (&clinic);
   if (document == NULL)
     fd_payments_show_error (GTK_WIDGET (self), _("Could Not Prepare the Statement"), error->message);
@@ -362,7 +362,6 @@ typedef struct
 {
   FdAccountPane *self;
   char          *number;
-  gboolean       refund;
 } CorrectionData;
 
 static void
@@ -376,31 +375,6 @@ correction_data_free (gpointer  user_data,
   g_free (data);
 }
 
-static gboolean
-refund (FdAccountPane  *self,
-        const char     *number,
-        gint64          cents,
-        const char     *reason,
-        GError        **error)
-{
-  g_autoptr(FdLedgerReceipt) receipt = fd_ledger_get_receipt (self->store, number, error);
-  g_autofree char *station = fd_payments_station ();
-  g_autofree char *cashier = fd_payments_cashier ();
-  FdLedgerReceiptLine *first;
-  FdPaymentLine how = { 0 };
-
-  if (receipt == NULL)
-    return FALSE;
-  first = receipt->lines->len > 0 ? g_ptr_array_index (receipt->lines, 0) : NULL;
-  how.method = first ? first->method : FD_PAYMENT_METHOD_CASH;
-  how.amount_cents = cents;
-  how.check_number = first ? first->check_number : NULL;
-  how.card_brand = first ? first->card_brand : NULL;
-  how.card_last4 = first ? first->card_last4 : NULL;
-  how.authorization = first ? first->authorization : NULL;
-  return fd_ledger_refund (self->store, number, &how, reason, station, cashier, NULL, NULL, error);
-}
-
 static void
 correction_response_cb (AdwMessageDialog *dialog,
                         const char       *response,
@@ -408,33 +382,18 @@ correction_response_cb (AdwMessageDialog *dialog,
 {
   GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
   GtkEditable *entry = GTK_EDITABLE (gtk_widget_get_first_child (box));
-  GtkWidget *amount_entry = g_object_get_data (G_OBJECT (dialog), "amount");
   g_autofree char *reason = g_strdup (gtk_editable_get_text (entry));
   g_autoptr(GError) error = NULL;
-  gint64 cents = 0;
-  gboolean ok;
 
   if (!g_str_equal (response, "confirm"))
     return;
-  if (!fd_ledger_check_text (reason, _("Reason"), TRUE, &error))
-    ok = FALSE;
-  else if (data->refund)
-    ok = fd_payments_parse_amount (gtk_editable_get_text (GTK_EDITABLE (amount_entry)), FALSE, &cents, &error) &&
-         refund (data->self, data->number, cents, reason, &error);
-  else
-    ok = fd_account_pane_void (data->self, data->number, reason, &error);
-  if (!ok)
-    fd_payments_show_error (GTK_WIDGET (data->self),
-                            data->refund ? _("Could Not Refund the Payment") : _("Could Not Void the Payment"),
-                            error->message);
-  else
-    reload (data->self);
+  if (!fd_account_pane_void (data->self, data->number, reason, &error))
+    fd_payments_show_error (GTK_WIDGET (data->self), _("Could Not Void the Payment"), error->message);
 }
 
 static void
-ask_correction (FdAccountPane *self,
-                const char    *number,
-                gboolean       is_refund)
+ask_void (FdAccountPane *self,
+          const char    *number)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   CorrectionData *data = g_new0 (CorrectionData, 1);
@@ -443,16 +402,10 @@ ask_correction (FdAccountPane *self,
 
   data->self = g_object_ref (self);
   data->number = g_strdup (number);
-  data->refund = is_refund;
 
-  body = is_refund
-         /* Translators: %s is a receipt number */
-         ? g_strdup_printf (_("Money of receipt %s goes back to the patient by the method it was paid with: "
-                              "all that is left of it, or the amount you type."), number)
-         /* Translators: %s is a receipt number */
-         : g_strdup_printf (_("Receipt %s is cancelled and a void receipt records it. This cannot be undone."), number);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   is_refund ? _("Refund Payment?") : _("Void Payment?"), body);
+  /* Translators: %s is a receipt number */
+  body = g_strdup_printf (_("Receipt %s is cancelled and a void receipt records it. This cannot be undone."), number);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("Void Payment?"), body);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   entry = gtk_entry_new ();
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason (required)"));
@@ -463,31 +416,30 @@ ask_correction (FdAccountPane *self,
   gtk_widget_set_visible (message, FALSE);
   fd_payments_guard_editable (GTK_EDITABLE (entry), _("Reason"), GTK_LABEL (message));
   gtk_box_append (GTK_BOX (box), entry);
-  if (is_refund)
-    {
-      g_autoptr(FdLedgerReceipt) receipt = fd_ledger_get_receipt (self->store, number, NULL);
-      GtkWidget *amount = gtk_entry_new ();
-      g_autofree char *left = NULL;
-      FdMoney remaining;
-
-      /* The amount refunded: what is left of the payment unless the desk says less */
-      fd_money_init (&remaining, receipt ? receipt->total.cents - receipt->refunded_cents : 0, "USD");
-      left = fd_money_to_decimal (&remaining);
-      gtk_editable_set_text (GTK_EDITABLE (amount), left);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (amount), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Amount to refund"), -1);
-      fd_payments_guard_editable (GTK_EDITABLE (amount), _("Amount to refund"), GTK_LABEL (message));
-      gtk_box_append (GTK_BOX (box), amount);
-      g_object_set_data (G_OBJECT (dialog), "amount", amount);
-    }
   gtk_box_append (GTK_BOX (box), message);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
-                                    "confirm", is_refund ? _("_Refund") : _("_Void"),
+                                    "confirm", _("_Void"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm", ADW_RESPONSE_DESTRUCTIVE);
   g_signal_connect_data (dialog, "response", G_CALLBACK (correction_response_cb), data,
                          correction_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void refunded_cb (FdRefundDialog *dialog, const char *refund_receipt, FdAccountPane *self);
+
+static void
+ask_refund (FdAccountPane *self,
+            const char    *number)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  FdRefundDialog *dialog = fd_refund_dialog_new (self->store, number);
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_signal_connect_object (dialog, "refunded", G_CALLBACK (refunded_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -511,9 +463,21 @@ receipt_button_clicked_cb (GtkButton     *button,
         fd_payments_save_pdf (GTK_WIDGET (self), document, FD_PRINT_KIND_RECEIPT, name);
     }
   else if (g_str_equal (what, "void"))
-    ask_correction (self, number, FALSE);
+    ask_void (self, number);
   else if (g_str_equal (what, "refund"))
-    ask_correction (self, number, TRUE);
+    ask_refund (self, number);
+}
+
+static AdwToast *
+receipt_toast (const char *title,
+               const char *receipt_number)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (toast, _("_Print Receipt"));
+  adw_toast_set_timeout (toast, 10);
+  g_object_set_data_full (G_OBJECT (toast), "receipt", g_strdup (receipt_number), g_free);
+  return toast;
 }
 
 static void
@@ -558,10 +522,21 @@ posted_cb (FdPaymentDialog *dialog,
   else
     /* Translators: a toast with the receipt number */
     title = g_strdup_printf (_("Receipt %s posted"), receipt_number);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Print Receipt"));
-  adw_toast_set_timeout (toast, 10);
-  g_object_set_data_full (G_OBJECT (toast), "receipt", g_strdup (receipt_number), g_free);
+  toast = receipt_toast (title, receipt_number);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (toast_print_cb), self, 0);
+  fd_view_show_toast (GTK_WIDGET (self), toast);
+}
+
+static void
+refunded_cb (FdRefundDialog *dialog,
+             const char     *refund_receipt,
+             FdAccountPane  *self)
+{
+  /* Translators: a toast with the refund's own receipt number */
+  g_autofree char *title = g_strdup_printf (_("Refund %s posted"), refund_receipt);
+  AdwToast *toast = receipt_toast (title, refund_receipt);
+
+  reload (self);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (toast_print_cb), self, 0);
   fd_view_show_toast (GTK_WIDGET (self), toast);
 }

@@ -169,16 +169,9 @@ remove_line_cb (GtkButton       *button,
 static MethodLine *
 add_line (FdPaymentDialog *self)
 {
-  static const char *methods[] = { NULL, NULL, NULL, NULL, NULL };
   MethodLine *line = g_new0 (MethodLine, 1);
   GtkWidget *top, *row;
-  g_autoptr(GtkStringList) names = NULL;
-
-  methods[0] = _("Cash");
-  methods[1] = _("Check");
-  methods[2] = _("Credit card (terminal)");
-  methods[3] = _("Debit card (terminal)");
-  names = gtk_string_list_new (methods);
+  g_autoptr(GListModel) names = fd_payments_method_names ();
 
   line->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   gtk_widget_add_css_class (line->box, "card");
@@ -191,7 +184,7 @@ add_line (FdPaymentDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (line->error), FALSE);
 
   top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  line->method = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&names)), NULL));
+  line->method = GTK_DROP_DOWN (gtk_drop_down_new (g_steal_pointer (&names), NULL));
   gtk_widget_set_valign (GTK_WIDGET (line->method), GTK_ALIGN_END);
   gtk_accessible_update_property (GTK_ACCESSIBLE (line->method), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Payment method"), -1);
@@ -316,18 +309,10 @@ read_form (FdPaymentDialog  *self,
                        _("The cash handed over is less than %s"), amount);
           goto bad_line;
         }
-      if (out->method == FD_PAYMENT_METHOD_CHECK)
-        {
-          out->check_number = gtk_editable_get_text (GTK_EDITABLE (line->check_number));
-          if (!fd_ledger_check_text (out->check_number, _("Check number"), TRUE, &line_error))
-            goto bad_line;
-        }
-      if (out->method == FD_PAYMENT_METHOD_CREDIT_CARD || out->method == FD_PAYMENT_METHOD_DEBIT_CARD)
-        {
-          out->card_brand = gtk_editable_get_text (GTK_EDITABLE (line->card_brand));
-          out->card_last4 = gtk_editable_get_text (GTK_EDITABLE (line->card_last4));
-          out->authorization = gtk_editable_get_text (GTK_EDITABLE (line->authorization));
-        }
+      if (!fd_payments_read_method (out->method, GTK_EDITABLE (line->check_number),
+                                    GTK_EDITABLE (line->card_brand), GTK_EDITABLE (line->card_last4),
+                                    GTK_EDITABLE (line->authorization), out, &line_error))
+        goto bad_line;
       continue;
 
     bad_line:

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <gtk/gtkunixprint.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,6 +95,73 @@ fd_payments_show_message (GtkLabel   *label,
 {
   gtk_label_set_label (label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL && *message != '\0');
+}
+
+/* Payment methods */
+
+/**
+ * fd_payments_method_names:
+ *
+ * Returns: (transfer full): the methods' names for a drop-down, in
+ *   #FdPaymentMethod order
+ */
+GListModel *
+fd_payments_method_names (void)
+{
+  const char *names[] = {
+    [FD_PAYMENT_METHOD_CASH] = _("Cash"),
+    [FD_PAYMENT_METHOD_CHECK] = _("Check"),
+    [FD_PAYMENT_METHOD_CREDIT_CARD] = _("Credit card (terminal)"),
+    [FD_PAYMENT_METHOD_DEBIT_CARD] = _("Debit card (terminal)"),
+    [FD_N_PAYMENT_METHODS] = NULL,
+  };
+
+  return G_LIST_MODEL (gtk_string_list_new (names));
+}
+
+/**
+ * fd_payments_read_method:
+ * @method: the method chosen
+ * @check_number: its check number field
+ * @card_brand: its card brand field
+ * @card_last4: its last-four-digits field
+ * @authorization: its authorization code field
+ * @out: (out caller-allocates): the line; its amount and tendered cash are
+ *   left as they were, its texts point into the fields
+ * @error: return location for a message for the desk
+ *
+ * Reads what a method needs from the fields that show for it: a check's
+ * number (required), a card's brand, last four digits and authorization,
+ * which fd_ledger_check_lines() checks.
+ *
+ * Returns: %FALSE if a required field is empty
+ */
+gboolean
+fd_payments_read_method (FdPaymentMethod   method,
+                         GtkEditable      *check_number,
+                         GtkEditable      *card_brand,
+                         GtkEditable      *card_last4,
+                         GtkEditable      *authorization,
+                         FdPaymentLine    *out,
+                         GError          **error)
+{
+  out->method = method;
+  out->check_number = NULL;
+  out->card_brand = NULL;
+  out->card_last4 = NULL;
+  out->authorization = NULL;
+  if (method == FD_PAYMENT_METHOD_CHECK)
+    {
+      out->check_number = gtk_editable_get_text (check_number);
+      return fd_ledger_check_text (out->check_number, _("Check number"), TRUE, error);
+    }
+  if (method == FD_PAYMENT_METHOD_CREDIT_CARD || method == FD_PAYMENT_METHOD_DEBIT_CARD)
+    {
+      out->card_brand = gtk_editable_get_text (card_brand);
+      out->card_last4 = gtk_editable_get_text (card_last4);
+      out->authorization = gtk_editable_get_text (authorization);
+    }
+  return TRUE;
 }
 
 /* Station, cashier, clinic */
@@ -363,6 +431,73 @@ export_temp_file (const char  *path,
   return temp;
 }
 
+#define PRINTER_LOOKUP_SECONDS 5
+
+typedef struct
+{
+  char     *name;
+  gboolean  found;
+  gboolean  done;
+} PrinterLookup;
+
+static void
+printer_lookup_clear (PrinterLookup *lookup)
+{
+  g_free (lookup->name);
+}
+
+static void
+printer_lookup_release (gpointer data)
+{
+  PrinterLookup *lookup = data;
+
+  lookup->done = TRUE;
+  g_rc_box_release_full (lookup, (GDestroyNotify) printer_lookup_clear);
+}
+
+static gboolean
+printer_seen_cb (GtkPrinter *printer,
+                 gpointer    data)
+{
+  PrinterLookup *lookup = data;
+
+  if (g_strcmp0 (gtk_printer_get_name (printer), lookup->name) == 0)
+    lookup->found = TRUE;
+  return lookup->found;
+}
+
+static gboolean
+lookup_timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether the print system knows @name now. GtkPrintOperation does not say
+ * when a remembered printer is gone: with the print dialog it quietly picks
+ * another one, and without it the job is dropped as if cancelled. A backend
+ * that does not answer within a few seconds counts as not having it. */
+static gboolean
+printer_exists (const char *name)
+{
+  PrinterLookup *lookup = g_rc_box_new0 (PrinterLookup);
+  gboolean timed_out = FALSE, found;
+  guint timeout_id;
+
+  lookup->name = g_strdup (name);
+  gtk_enumerate_printers (printer_seen_cb, g_rc_box_acquire (lookup), printer_lookup_release, FALSE);
+  timeout_id = g_timeout_add_seconds (PRINTER_LOOKUP_SECONDS, lookup_timeout_cb, &timed_out);
+  while (!lookup->found && !lookup->done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  found = lookup->found;
+  g_rc_box_release_full (lookup, (GDestroyNotify) printer_lookup_clear);
+  return found;
+}
+
 /**
  * fd_payments_print:
  * @parent: (nullable): a widget of the window printing
@@ -373,7 +508,9 @@ export_temp_file (const char  *path,
  * @error: return location for an error
  *
  * Prints @document with the page set-up and printer last used for @kind,
- * and remembers them for the next time when it printed. An export is
+ * and remembers them for the next time when it printed. A remembered
+ * printer that is no longer there is an error that says so, and nothing is
+ * printed (GtkPrintOperation itself would quietly print elsewhere). An export is
  * written beside @export_path and moved there once complete: a path that
  * cannot be written gives an error and leaves no file.
  *
@@ -412,6 +549,23 @@ fd_payments_print (GtkWidget                *parent,
         return GTK_PRINT_OPERATION_RESULT_ERROR;
     }
 
+  if (printer != NULL && *printer != '\0' && temp == NULL && !printer_exists (printer))
+    {
+      g_debug ("The remembered %s printer is not available", kind);
+      g_set_error (error, GTK_PRINT_ERROR, GTK_PRINT_ERROR_GENERAL,
+                   g_strcmp0 (kind, FD_PRINT_KIND_RECEIPT) == 0
+                   /* Translators: %s is a printer's name */
+                   ? _("The printer “%s” that receipts were printed on is not available: it may be off, "
+                       "disconnected or removed. Nothing was printed. Print again to choose another printer.")
+                   /* Translators: %s is a printer's name */
+                   : _("The printer “%s” that statements and reports were printed on is not available: it may be "
+                       "off, disconnected or removed. Nothing was printed. Print again to choose another printer."),
+                   printer);
+      /* The next print offers the printers there are, not the one that is gone */
+      if (settings != NULL)
+        g_settings_set_string (settings, printer_key, "");
+      return GTK_PRINT_OPERATION_RESULT_ERROR;
+    }
   if (printer != NULL && *printer != '\0')
     gtk_print_settings_set_printer (print_settings, printer);
   gtk_print_operation_set_print_settings (operation, print_settings);

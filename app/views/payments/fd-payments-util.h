@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "fd-ledger.h"
 #include "fd-ledger-documents.h"
 #include "fd-money.h"
 
@@ -29,6 +30,14 @@ gboolean    fd_payments_parse_amount    (const char        *text,
 char       *fd_payments_format_cents    (gint64             cents);
 void        fd_payments_show_message    (GtkLabel          *label,
                                          const char        *message);
+GListModel *fd_payments_method_names    (void);
+gboolean    fd_payments_read_method     (FdPaymentMethod    method,
+                                         GtkEditable       *check_number,
+                                         GtkEditable       *card_brand,
+                                         GtkEditable       *card_last4,
+                                         GtkEditable       *authorization,
+                                         FdPaymentLine     *out,
+                                         GError           **error);
 
 GtkPrintOperationResult
             fd_payments_print           (GtkWidget         *parent,

@@ -151,8 +151,7 @@ run_thread (GTask        *task,
   RunData *run = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(FdStore) store = fd_store_open (run->db_path, &error);
-  g_autoptr(GPtrArray) candidates = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(FdDocument) document = NULL;
 
   if (store == NULL)
@@ -160,26 +159,21 @@ run_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  candidates = fd_ledger_list_statement_candidates (store, run->min_cents, run->days, &run->today, &error);
-  if (candidates == NULL)
+  groups = fd_ledger_list_statement_groups (store, run->min_cents, run->days, &run->today, &error);
+  if (groups == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  ids = g_ptr_array_new ();
-  for (guint i = 0; i < candidates->len; i++)
-    g_ptr_array_add (ids, ((FdStatementCandidate *) g_ptr_array_index (candidates, i))->patient_id);
-  g_ptr_array_add (ids, NULL);
-  progress_cb (0, candidates->len, run);
+  progress_cb (0, groups->len, run);
 
-  if (candidates->len == 0)
+  if (groups->len == 0)
     {
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
 
-  document = fd_document_new_statements (store, (const char * const *) ids->pdata, &run->today, &run->clinic,
-                                         cancellable, &error);
+  document = fd_document_new_statements (store, groups, &run->today, &run->clinic, cancellable, &error);
   if (document == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -204,22 +198,13 @@ record (FdStatementsDialog *self,
         FdDocument         *document)
 {
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) patient_ids = NULL;
   GDate today;
 
   g_date_set_time_t (&today, time (NULL));
-  if (!fd_store_begin (self->store, &error))
-    goto failed;
-  for (guint i = 0; i < fd_document_get_n_statements (document); i++)
-    if (!fd_ledger_record_statement (self->store, fd_document_get_patient_id (document, i), &today, &error))
-      {
-        fd_store_rollback (self->store);
-        goto failed;
-      }
-  if (fd_store_commit (self->store, &error))
-    return;
-
-failed:
-  g_warning ("Could not record the statement dates: %s", error->message);
+  patient_ids = fd_document_get_patient_ids (document);
+  if (!fd_ledger_record_statements (self->store, (const char * const *) patient_ids, &today, &error))
+    g_warning ("Could not record the statement dates: %s", error->message);
 }
 
 static void
@@ -272,8 +257,8 @@ run_done_cb (GObject      *object,
   record (self, document);
   self->done = self->total = fd_document_get_n_statements (document);
   show_progress (self);
-  status = g_strdup_printf (ngettext ("%u statement made; the statement date is recorded on its account.",
-                                      "%u statements made; the statement date is recorded on each account.",
+  status = g_strdup_printf (ngettext ("%u statement made; the statement date is recorded on each account it covers.",
+                                      "%u statements made; the statement date is recorded on each account they cover.",
                                       self->total), self->total);
   set_status (self, status);
 }
