@@ -1234,20 +1234,23 @@ test_missing_printer (void)
 static void
 test_refund_screenshot (void)
 {
-  FdWindow *window = new_window ();
-  FdPaymentsView *view = payments_view (window);
-  g_autofree char *id = add_patient ("Lindqvist-Moreno", "Ines", 0, 9000, 20);
+  FdWindow *window;
+  FdPaymentsView *view;
+  g_autofree char *id = NULL;
   g_autofree char *number = NULL;
   g_autofree char *path = NULL;
   g_autofree char *command = NULL;
   const char *language = g_getenv ("LANGUAGE");
   FdRefundDialog *dialog;
 
-  /* As the station does: the desk's language */
+  /* As the station does: the desk's language, before any template is built */
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FRONTDESK_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  window = new_window ();
+  view = payments_view (window);
+  id = add_patient ("Lindqvist-Moreno", "Ines", 0, 9000, 20);
   ensure_drawer_open ();
   number = pay (view, id, 6000, FD_PAYMENT_METHOD_CREDIT_CARD);
   fd_test_press (GTK_WIDGET (window), "<Control>4");
