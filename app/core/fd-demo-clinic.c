@@ -35,6 +35,7 @@
 #define SYSTEM_V2_0131        "http://terminology.hl7.org/CodeSystem/v2-0131"
 #define SYSTEM_V2_0276        "http://terminology.hl7.org/CodeSystem/v2-0276"
 #define SYSTEM_MRN            "urn:frontdesk:mrn"
+#define SYSTEM_ACCOUNT        "urn:frontdesk:account"
 #define SYSTEM_NPI            "http://hl7.org/fhir/sid/us-npi"
 #define SYSTEM_BCP47          "urn:ietf:bcp:47"
 #define SYSTEM_ORG_TYPE       "http://terminology.hl7.org/CodeSystem/organization-type"
@@ -280,6 +281,7 @@ typedef struct
   /* Sealed parts shared by many resources: building each anew for
    * 100,000 patients costs more than all the rest. */
   JsonObject *mr_type;
+  JsonObject *an_type;
   JsonArray  *emergency_relationship;
   JsonObject *language_concepts[G_N_ELEMENTS (languages)];
   JsonObject *relationship_concepts[N_RELATIONSHIPS];
@@ -322,6 +324,7 @@ clear_generator (Generator *gen)
   g_clear_pointer (&gen->strings, g_string_chunk_free);
 
   g_clear_pointer (&gen->mr_type, json_object_unref);
+  g_clear_pointer (&gen->an_type, json_object_unref);
   g_clear_pointer (&gen->emergency_relationship, json_array_unref);
   for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
     g_clear_pointer (&gen->language_concepts[i], json_object_unref);
@@ -674,6 +677,7 @@ static void
 build_shared (Generator *gen)
 {
   gen->mr_type = seal_object (fd_fhir_new_concept (SYSTEM_V2_0203, "MR", "Medical record number"));
+  gen->an_type = seal_object (fd_fhir_new_concept (SYSTEM_V2_0203, "AN", "Account number"));
   gen->emergency_relationship = new_array_with (fd_fhir_new_concept (SYSTEM_V2_0131, "C", "Emergency Contact"));
   json_array_seal (gen->emergency_relationship);
 
@@ -1120,6 +1124,14 @@ new_patient_contact (Generator  *gen,
   return contact;
 }
 
+
+/* Every patient's own, from one walk through the MRN space */
+static char *
+patient_mrn (Generator *gen,
+             guint      index)
+{
+  return g_strdup_printf ("%u", (guint) (MRN_SPACE + ((guint64) index * 7919 + gen->mrn_offset) % MRN_SPACE));
+}
 static gboolean
 emit_patient (Generator  *gen,
               guint       index,
@@ -1247,7 +1259,7 @@ emit_patient (Generator  *gen,
   info->display = g_string_chunk_insert (gen->strings, display);
 
   /* multiplying by a unit modulo MRN_SPACE permutes it: unique MRNs */
-  mrn = g_strdup_printf ("%u", (guint) (MRN_SPACE + ((guint64) index * 7919 + gen->mrn_offset) % MRN_SPACE));
+  mrn = patient_mrn (gen, index);
   identifier = json_object_new ();
   json_object_set_string_member (identifier, "use", "usual");
   json_object_set_object_member (identifier, "type", json_object_ref (gen->mr_type));
@@ -1600,6 +1612,18 @@ emit_account (Generator  *gen,
     }
 
   account = new_resource (gen, "Account", id);
+  {
+    /* The number printed on statements and receipts: the clinic's own, not the record's id */
+    g_autofree char *mrn = patient_mrn (gen, index);
+    g_autofree char *number = g_strconcat ("A", mrn, NULL);
+    JsonObject *identifier = json_object_new ();
+
+    json_object_set_string_member (identifier, "use", "usual");
+    json_object_set_object_member (identifier, "type", json_object_ref (gen->an_type));
+    json_object_set_string_member (identifier, "system", SYSTEM_ACCOUNT);
+    json_object_set_string_member (identifier, "value", number);
+    json_object_set_array_member (account, "identifier", new_array_with (identifier));
+  }
 
   json_array_add_object_element (parts, json_object_ref (gen->aggregate_extension));
   json_array_add_object_element (parts, json_object_ref (gen->term_extension));

@@ -365,6 +365,46 @@ fd_fhir_patient_mrn (JsonObject *patient)
 }
 
 /**
+ * fd_fhir_account_number:
+ * @account: (nullable): an Account
+ * @account_id: (nullable): its id, when the record itself is not at hand
+ *
+ * The number a person reads on a statement or a receipt: the Account's
+ * identifier typed AN (or else its first identifier); without one, the first
+ * eight characters of its id, which tell the clinic's accounts apart.
+ *
+ * Returns: (transfer full) (nullable): the account number
+ */
+char *
+fd_fhir_account_number (JsonObject *account,
+                        const char *account_id)
+{
+  JsonArray *ids = fd_fhir_get_array (account, "identifier");
+  const char *first = NULL;
+
+  for (guint i = 0; ids && i < json_array_get_length (ids); i++)
+    {
+      JsonObject *id = fd_fhir_array_object (ids, i);
+      const char *value = fd_fhir_get_string (id, "value");
+
+      if (value == NULL)
+        continue;
+      if (fd_fhir_coding_has (fd_fhir_get_object (id, "type"), FD_FHIR_MRN_TYPE_SYSTEM, "AN"))
+        return g_strdup (value);
+      if (first == NULL)
+        first = value;
+    }
+  if (first != NULL)
+    return g_strdup (first);
+
+  if (account_id == NULL && account != NULL)
+    account_id = fd_fhir_get_string (account, "id");
+  if (account_id == NULL)
+    return NULL;
+  return g_ascii_strup (account_id, MIN (strlen (account_id), 8));
+}
+
+/**
  * fd_fhir_patient_phone:
  * @patient: a Patient
  *

@@ -35,6 +35,8 @@ char       *fd_fhir_human_name_display (JsonObject  *human_name,
                                         gboolean     family_first);
 char       *fd_fhir_patient_display   (JsonObject   *patient);
 const char *fd_fhir_patient_mrn       (JsonObject   *patient);
+char       *fd_fhir_account_number    (JsonObject   *account,
+                                       const char   *account_id);
 const char *fd_fhir_patient_phone     (JsonObject   *patient);
 JsonObject *fd_fhir_patient_address   (JsonObject   *patient);
 char       *fd_fhir_address_display   (JsonObject   *address);

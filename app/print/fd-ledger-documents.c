@@ -188,6 +188,19 @@ describe_item (FdDocument                *self,
   return keep (self, g_strdup (text));
 }
 
+/* The number printed for an account: the clinic's, or a short form of its id */
+static char *
+account_number (FdStore    *store,
+                const char *account_id)
+{
+  g_autoptr(JsonObject) account = NULL;
+
+  if (account_id == NULL)
+    return g_strdup ("");
+  account = fd_store_get (store, "Account", account_id, NULL);
+  return fd_fhir_account_number (account, account_id);
+}
+
 static const char *
 patient_language (FdStore    *store,
                   const char *type,
@@ -292,7 +305,7 @@ load_account (FdDocument            *self,
     }
 
   part.patient_name = keep (self, patient ? fd_fhir_patient_display (patient) : g_strdup (""));
-  part.account_number = keep (self, g_strdup (account->account_id ? account->account_id : account->patient_id));
+  part.account_number = keep (self, account_number (store, account->account_id));
   part.previous_statement_date = account->last_statement;
   fd_money_init (&part.previous_balance, account->balance.cents - activity_total, account->balance.currency);
   part.balance = account->balance;
@@ -539,7 +552,7 @@ fd_document_new_receipt (FdStore                *store,
   self->receipt.receipt_number = keep (self, g_strdup (ledger->number));
   self->receipt.issued_at = keep_time (self, ledger->created);
   self->receipt.patient_name = keep (self, g_strdup (ledger->patient_display ? ledger->patient_display : ""));
-  self->receipt.account_number = keep (self, g_strdup (ledger->account_id ? ledger->account_id : ""));
+  self->receipt.account_number = keep (self, account_number (store, ledger->account_id));
   self->receipt.cashier = keep (self, g_strdup (ledger->cashier ? ledger->cashier : ""));
   self->receipt.station = keep (self, g_strdup (ledger->station));
   self->receipt.lines = (const FdReceiptLine *) self->receipt_lines->data;

@@ -133,11 +133,12 @@ if [ -n "$fixture" ] && command -v pdftotext > /dev/null; then
          for (i = 1; i in lines; i++)
            if (match (lines[i], /Balance, [^,]+,/))
              families[++n] = substr (lines[i], RSTART + 9, RLENGTH - 10)
-         if (n >= 2 && families[1] == families[2] && $0 ~ /Patients: / && $0 ~ /Account No\. [0-9a-f-]+/)
+         if (n >= 2 && families[1] == families[2] && $0 ~ /Patients: / && $0 ~ /Account No\. A[0-9]+/)
            found++
        }
        END { print found + 0 }' "$work/s.txt" > "$work/families.out"
   check "one statement names two children of one guarantor" '[ "$(cat "$work/families.out")" -ge 1 ]'
+  check "statements give the clinic's account numbers, not record ids" 'grep -q "Account No\. *A[0-9]\{8\}" "$work/s.txt" && ! grep -Eq "Account No\. *[0-9a-f]{8}-" "$work/s.txt"'
   "$ctl" --data-dir "$cdata" statements --pdf "$work/s2.pdf" > "$work/s2.out" 2>&1
   check "statement dates recorded: nobody is due another" '[ $? -eq 0 ] && grep -q "No account is due" "$work/s2.out" && [ ! -e "$work/s2.pdf" ]'
   "$ctl" --data-dir "$cdata" statements --pdf "$work/s3.pdf" --since 0 --min-balance 0.01 > "$work/s3.out" 2>&1

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "fd-demo-clinic.h"
 #include "fd-core.h"
+#include "fd-fhir.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -485,6 +486,29 @@ test_references (void)
     }
 }
 
+/* Without the clinic's number, a short form of the id; a typed AN wins */
+static void
+test_account_number (void)
+{
+  g_autoptr(JsonObject) bare = fd_fhir_parse ("{\"resourceType\":\"Account\",\"id\":\"bc4bdb91-1111-4222-8333-444455556666\"}", -1, NULL);
+  g_autoptr(JsonObject) typed = fd_fhir_parse ("{\"resourceType\":\"Account\",\"id\":\"x\",\"identifier\":["
+                                               "{\"system\":\"urn:other\",\"value\":\"OLD-7\"},"
+                                               "{\"type\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"AN\"}]},"
+                                               "\"value\":\"A12345678\"}]}", -1, NULL);
+  g_autoptr(JsonObject) untyped = fd_fhir_parse ("{\"resourceType\":\"Account\",\"id\":\"x\",\"identifier\":[{\"value\":\"77-1\"}]}", -1, NULL);
+  g_autofree char *from_id = fd_fhir_account_number (bare, NULL);
+  g_autofree char *from_type = fd_fhir_account_number (typed, NULL);
+  g_autofree char *from_first = fd_fhir_account_number (untyped, NULL);
+  g_autofree char *without_record = fd_fhir_account_number (NULL, "ab12");
+  g_autofree char *nothing = fd_fhir_account_number (NULL, NULL);
+
+  g_assert_cmpstr (from_id, ==, "BC4BDB91");
+  g_assert_cmpstr (from_type, ==, "A12345678");
+  g_assert_cmpstr (from_first, ==, "77-1");
+  g_assert_cmpstr (without_record, ==, "AB12");
+  g_assert_null (nothing);
+}
+
 static void
 test_accounts (void)
 {
@@ -512,6 +536,13 @@ test_accounts (void)
       n_accounts++;
 
       g_assert_cmpstr (json_object_get_string_member (account, "status"), ==, "active");
+      {
+        /* The number on statements and receipts is the clinic's, made from the MRN */
+        g_autofree char *number = fd_fhir_account_number (account, NULL);
+
+        g_assert_nonnull (number);
+        g_assert_true (number[0] == 'A' && strlen (number) == 9);
+      }
       balance = json_array_get_object_element (json_object_get_array_member (account, "extension"), 0);
       g_assert_cmpstr (json_object_get_string_member (balance, "url"), ==,
                        "http://hl7.org/fhir/5.0/StructureDefinition/extension-Account.balance");
@@ -672,6 +703,7 @@ main (int   argc,
   g_test_add_func ("/demo/patients", test_patients);
   g_test_add_func ("/demo/references", test_references);
   g_test_add_func ("/demo/accounts", test_accounts);
+  g_test_add_func ("/demo/account-number", test_account_number);
   g_test_add_func ("/demo/reference-data-only", test_reference_data_only);
   g_test_add_func ("/demo/emit-error", test_emit_error);
   g_test_add_func ("/demo/invalid-options", test_invalid_options);

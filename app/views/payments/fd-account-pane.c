@@ -216,13 +216,13 @@ reload (FdAccountPane *self)
       g_string_append_printf (text, _("MRN %s"), mrn);
     if (account.account_id != NULL)
       {
-        /* The account's id is a long UUID: its first eight characters tell it apart */
-        g_autofree char *short_id = g_ascii_strup (account.account_id, MIN (strlen (account.account_id), 8));
+        g_autoptr(JsonObject) record = fd_store_get (self->store, "Account", account.account_id, NULL);
+        g_autofree char *number = fd_fhir_account_number (record, account.account_id);
 
         if (text->len)
           g_string_append (text, " · ");
         /* Translators: the account number under the patient's name */
-        g_string_append_printf (text, _("Account %s"), short_id);
+        g_string_append_printf (text, _("Account %s"), number);
       }
     else
       g_string_append_printf (text, "%s%s", text->len ? " · " : "", _("No account on file"));
