@@ -5,26 +5,22 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "fd-test-util.h"
 #include "fd-window.h"
 
 static gint64 changed_at;
+static gint64 frame_began_at;   /* of the first frame after the change */
+static gint64 change_took;      /* the search itself, inside the change */
 static gboolean waiting;
 static GArray *samples;
+static GArray *work;            /* the station's own time: the search and the frame */
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 gpointer       user_data)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *array,
-            double  p)
-{
-  g_array_sort (array, compare_doubles);
-  return g_array_index (array, double, (guint) (p * (array->len - 1) + 0.5));
+  if (waiting && frame_began_at == 0)
+    frame_began_at = g_get_monotonic_time ();
 }
 
 static void
@@ -33,9 +29,12 @@ after_paint_cb (GdkFrameClock *clock,
 {
   if (waiting)
     {
-      double ms = (g_get_monotonic_time () - changed_at) / 1000.0;
+      gint64 now = g_get_monotonic_time ();
+      double ms = (now - changed_at) / 1000.0;
+      double own = (change_took + (now - frame_began_at)) / 1000.0;
 
       g_array_append_val (samples, ms);
+      g_array_append_val (work, own);
       waiting = FALSE;
     }
 }
@@ -80,8 +79,10 @@ type_and_wait (GtkEditable *entry,
   pause_for (100);
   deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   changed_at = g_get_monotonic_time ();
+  frame_began_at = 0;
   waiting = TRUE;
   gtk_editable_set_text (entry, text);
+  change_took = g_get_monotonic_time () - changed_at;
   while (waiting && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -110,11 +111,14 @@ main (int argc, char **argv)
   store = fd_store_open (argv[1], &error);
   g_assert_no_error (error);
   samples = g_array_new (FALSE, FALSE, sizeof (double));
+  work = g_array_new (FALSE, FALSE, sizeof (double));
 
   window = fd_window_new (NULL, store, NULL);
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint",
+                    G_CALLBACK (before_paint_cb), NULL);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                     G_CALLBACK (after_paint_cb), NULL);
   entry = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (window), FD_TYPE_WINDOW, "search_entry"));
@@ -124,9 +128,10 @@ main (int argc, char **argv)
   g_array_set_size (samples, 0);
   for (guint i = 0; i < 20; i++)
     type_and_wait (entry, i % 2 ? "x" : "x ");
-  base_ms = percentile (samples, 0.99);
-  base_p50 = percentile (samples, 0.50);
+  base_ms = fd_test_percentile (samples, 0.99);
+  base_p50 = fd_test_percentile (samples, 0.50);
   g_array_set_size (samples, 0);
+  g_array_set_size (work, 0);
 
   /* 100 searches, typed letter by letter */
   for (guint i = 0; i < 25; i++)
@@ -141,13 +146,18 @@ main (int argc, char **argv)
     }
 
   /* Raw figures; build-aux/bench pairs them with their baselines */
-  g_print ("figure keystroke-to-paint-p99 %.1f\n", percentile (samples, 0.99));
-  g_print ("figure keystroke-to-paint-p50 %.1f\n", percentile (samples, 0.50));
+  g_print ("figure keystroke-to-paint-p99 %.1f\n", fd_test_percentile (samples, 0.99));
+  g_print ("figure keystroke-to-paint-p50 %.1f\n", fd_test_percentile (samples, 0.50));
+  /* Without the wait for the frame clock's next tick, which runs at 60 Hz
+   * while the entry's cursor blinks */
+  g_print ("figure keystroke-work-p99 %.1f\n", fd_test_percentile (work, 0.99));
+  g_print ("figure keystroke-work-p50 %.1f\n", fd_test_percentile (work, 0.50));
   g_print ("figure frame-p99 %.1f\n", base_ms);
   g_print ("figure frame-p50 %.1f\n", base_p50);
   g_print ("figure peak-rss %.1f\n", peak_rss_kib () / 1024.0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_array_unref (samples);
+  g_array_unref (work);
   return 0;
 }
