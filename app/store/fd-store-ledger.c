@@ -984,9 +984,13 @@ fd_ledger_list_balances (FdStore  *store,
   g_return_val_if_fail (FD_IS_STORE (store), NULL);
 
   stmt = fd_store_prepare (store,
+                           /* The rows skipped are walked in the index alone; only
+                            * the page's own rows are read in full */
                            "SELECT b.patient_id AS pid, p.display, p.birth_date, p.mrn, p.phone, b.balance_cents AS cents, b.currency"
-                           " FROM ledger_balance b JOIN patient p ON p.id = b.patient_id WHERE b.balance_cents > 0"
-                           " ORDER BY b.balance_cents DESC, b.patient_id LIMIT ?1 OFFSET ?2", error);
+                           " FROM (SELECT patient_id FROM ledger_balance WHERE balance_cents > 0"
+                           "       ORDER BY balance_cents DESC, patient_id LIMIT ?1 OFFSET ?2) page"
+                           " JOIN ledger_balance b ON b.patient_id = page.patient_id JOIN patient p ON p.id = b.patient_id"
+                           " ORDER BY b.balance_cents DESC, b.patient_id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, (int) limit);

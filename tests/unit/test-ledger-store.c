@@ -269,6 +269,16 @@ test_balance_and_aging (Fixture       *fixture,
   g_assert_cmpuint (balances->len, ==, 2);
   g_assert_cmpstr (fd_patient_item_get_id (g_ptr_array_index (balances, 0)), ==, "p1");
   g_assert_cmpstr (fd_patient_item_get_id (g_ptr_array_index (balances, 1)), ==, "p2");
+  {
+    /* A page further down holds the rows after the ones before it */
+    g_autoptr(GPtrArray) second = fd_ledger_list_balances (fixture->store, 1, 10, &error);
+    g_autoptr(GPtrArray) beyond = fd_ledger_list_balances (fixture->store, 2, 10, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (second->len, ==, 1);
+    g_assert_cmpstr (fd_patient_item_get_id (g_ptr_array_index (second, 0)), ==, "p2");
+    g_assert_cmpuint (beyond->len, ==, 0);
+  }
 
   /* An invoice the server cancels leaves the balance */
   {
