@@ -370,8 +370,8 @@ fd_fhir_patient_mrn (JsonObject *patient)
  * @account_id: (nullable): its id, when the record itself is not at hand
  *
  * The number a person reads on a statement or a receipt: the Account's
- * identifier typed AN (or else its first identifier); without one, the first
- * eight characters of its id, which tell the clinic's accounts apart.
+ * identifier typed AN (or else its first identifier); without one, its id,
+ * which alone is sure to tell the clinic's accounts apart.
  *
  * Returns: (transfer full) (nullable): the account number
  */
@@ -399,9 +399,7 @@ fd_fhir_account_number (JsonObject *account,
 
   if (account_id == NULL && account != NULL)
     account_id = fd_fhir_get_string (account, "id");
-  if (account_id == NULL)
-    return NULL;
-  return g_ascii_strup (account_id, MIN (strlen (account_id), 8));
+  return g_strdup (account_id);
 }
 
 /**

@@ -97,7 +97,8 @@ fd_store_is_patient_kept (FdStore    *self,
  *
  * The patients the station needs now, from what it has cached: those with
  * an appointment from @first_day to @last_day, those kept, and those with
- * a change of their own record waiting to go up.
+ * a change of their own record waiting to go up; and the patients who are
+ * the guarantors of those patients' cached accounts.
  *
  * Returns: (transfer full) (element-type utf8): Patient ids, sorted
  */
@@ -117,10 +118,16 @@ fd_store_working_set_wanted (FdStore      *self,
   first = fd_date_format_iso (first_day);
   last = fd_date_format_iso (last_day);
   stmt = fd_store_prepare (self,
-                           "SELECT patient_id FROM appointment"
-                           " WHERE day BETWEEN ?1 AND ?2 AND patient_id IS NOT NULL AND patient_id != ''"
-                           " UNION SELECT patient_id FROM working_set WHERE kept"
-                           " UNION SELECT id FROM outbox WHERE type = 'Patient'"
+                           "WITH base (patient_id) AS ("
+                           "  SELECT patient_id FROM appointment"
+                           "   WHERE day BETWEEN ?1 AND ?2 AND patient_id IS NOT NULL AND patient_id != ''"
+                           "  UNION SELECT patient_id FROM working_set WHERE kept"
+                           "  UNION SELECT id FROM outbox WHERE type = 'Patient')"
+                           " SELECT patient_id FROM base"
+                           /* and whoever answers for their accounts: statements
+                            * are addressed to them */
+                           " UNION SELECT substr (a.guarantor, 9) FROM account a"
+                           "  JOIN base ON base.patient_id = a.patient_id WHERE a.guarantor GLOB 'Patient/?*'"
                            " ORDER BY 1",
                            error);
   if (stmt == NULL)

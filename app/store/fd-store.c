@@ -2625,10 +2625,29 @@ fd_store_discard_parked (FdStore     *self,
       return FALSE;
     }
 
+  /* A record the server never had, that changes still waiting to go name
+   * (a co-pay paid for a visit booked here): removing it would leave them
+   * pointing at nothing, and the server refusing them for ever */
+  version = fd_store_get_version (self, type, id);
+  if (version == NULL)
+    {
+      g_autofree char *reference = g_strdup_printf ("\"%s/%s\"", type, id);
+      g_autofree char *referring = fd_store_query_text (self, "SELECT type FROM outbox WHERE instr (json, ?1) > 0"
+                                                              " AND type <> ?2 LIMIT 1",
+                                                        reference, type);
+
+      if (referring != NULL)
+        {
+          g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED,
+                       _("A %s record waiting to be sent refers to this %s record, so it cannot be discarded; "
+                         "send it again once the cause is fixed on the server"), referring, type);
+          return FALSE;
+        }
+    }
+
   if (!fd_store_begin (self, error))
     return FALSE;
 
-  version = fd_store_get_version (self, type, id);
   sent = fd_store_query_text (self, "SELECT 'yes' FROM outbox WHERE type = ?1 AND id = ?2"
                                     " AND sent_at IS NOT NULL LIMIT 1", type, id);
   if (!exec_for_record (self, "DELETE FROM outbox WHERE type = ?1 AND id = ?2", type, id, NULL, error))
@@ -2721,7 +2740,10 @@ fd_store_restore_discarded (FdStore     *self,
       version = fd_store_get_version (self, type, id);
       if (server_resource != NULL && !put_one (self, server_resource, FD_STORE_ORIGIN_SERVER, error))
         goto failed;
-      if (server_resource == NULL && version == NULL && !remove_one (self, type, id, error))
+      /* Not on the server (any more): nothing of it stays here either */
+      if (server_resource == NULL && version != NULL)
+        g_debug ("%s/%s is gone from the server; removing it here", type, id);
+      if (server_resource == NULL && !remove_one (self, type, id, error))
         goto failed;
     }
 

@@ -548,6 +548,25 @@ fd_test_demo_working_set (const FdDemoOptions *options,
   set.last = *last;
   g_assert_true (fd_demo_clinic_generate (options, collect_cb, &set, &error));
 
+  /* Whoever answers for an account of the set is in it too */
+  {
+    g_autoptr(GPtrArray) guarantors = g_ptr_array_new ();
+
+    for (guint i = 0; i < set.resources->len; i++)
+      {
+        JsonObject *resource = g_ptr_array_index (set.resources, i);
+        JsonObject *party = fd_fhir_get_object (fd_fhir_array_object (fd_fhir_get_array (resource, "guarantor"), 0), "party");
+        const char *reference = fd_fhir_get_string (party, "reference");
+
+        if (g_strcmp0 (fd_fhir_get_string (resource, "resourceType"), "Account") == 0 &&
+            names_listed_patient (resource, "subject", set.patients) &&
+            reference != NULL && g_str_has_prefix (reference, "Patient/"))
+          g_ptr_array_add (guarantors, (gpointer) (reference + strlen ("Patient/")));
+      }
+    for (guint i = 0; i < guarantors->len; i++)
+      g_hash_table_add (set.patients, g_strdup (g_ptr_array_index (guarantors, i)));
+  }
+
   for (guint i = 0; i < set.resources->len; i++)
     {
       JsonObject *resource = g_ptr_array_index (set.resources, i);

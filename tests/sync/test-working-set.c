@@ -120,6 +120,29 @@ window_patients (const GDate *first,
         }
     }
   *n_appointments = appointments->len;
+
+  /* and whoever answers for their accounts */
+  {
+    g_autoptr(GPtrArray) accounts = server_all ("Account");
+    g_autoptr(GPtrArray) guarantors = g_ptr_array_new ();
+
+    for (guint i = 0; i < accounts->len; i++)
+      {
+        JsonObject *account = g_ptr_array_index (accounts, i);
+        const char *subject = fd_fhir_get_string (fd_fhir_array_object (fd_fhir_get_array (account, "subject"), 0),
+                                                  "reference");
+        JsonObject *party = fd_fhir_get_object (fd_fhir_array_object (fd_fhir_get_array (account, "guarantor"), 0),
+                                                "party");
+        const char *ref = fd_fhir_get_string (party, "reference");
+
+        if (subject != NULL && g_str_has_prefix (subject, "Patient/") &&
+            g_hash_table_contains (patients, subject + strlen ("Patient/")) &&
+            ref != NULL && g_str_has_prefix (ref, "Patient/"))
+          g_ptr_array_add (guarantors, (gpointer) (ref + strlen ("Patient/")));
+      }
+    for (guint i = 0; i < guarantors->len; i++)
+      g_hash_table_add (patients, g_strdup (g_ptr_array_index (guarantors, i)));
+  }
   return patients;
 }
 

@@ -1166,9 +1166,32 @@ test_refund_by_chosen_method (void)
 /* A remembered receipt printer that is no longer there: printing the receipt
  * after the payment says so plainly, prints nothing, leaves no file and
  * neither undoes nor repeats the payment; the next print starts afresh */
+/* The desk closes the window the moment printing waits on the print system */
+static void
+sensitive_changed_cb (GtkWindow  *window,
+                      GParamSpec *pspec,
+                      guint      *tries)
+{
+  if (!gtk_widget_get_sensitive (GTK_WIDGET (window)))
+    {
+      (*tries)++;
+      gtk_window_close (window);
+    }
+}
+
+static void
+destroyed_cb (GtkWidget *widget,
+              gboolean  *destroyed)
+{
+  *destroyed = TRUE;
+}
+
 static void
 test_missing_printer (void)
 {
+  gboolean destroyed = FALSE;
+  guint tries = 0;
+  gulong watch;
   FdWindow *window = new_window ();
   FdPaymentsView *view = payments_view (window);
   FdAccountPane *pane = fd_payments_view_get_account_pane (view);
@@ -1194,8 +1217,16 @@ test_missing_printer (void)
   paid = account_of (id);
   drawer_cash = drawer_expected (FD_PAYMENT_METHOD_CASH);
 
+  /* The window is closed while the print system is asked: it stays until
+   * the answer is in, so nothing printing uses goes away meanwhile */
+  watch = g_signal_connect (window, "notify::sensitive", G_CALLBACK (sensitive_changed_cb), &tries);
+  g_signal_connect (window, "destroy", G_CALLBACK (destroyed_cb), &destroyed);
   g_signal_emit_by_name (find_button (GTK_WIDGET (pane), number, "Reprint receipt"), "clicked");
   fd_test_iterate ();
+  g_signal_handler_disconnect (window, watch);
+  g_assert_cmpuint (tries, ==, 1);
+  g_assert_false (destroyed);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window)));
 
   /* The message, for the desk, naming the printer; no print dialog */
   message = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);

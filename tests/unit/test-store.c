@@ -309,6 +309,72 @@ count_outbox (Fixture *f)
   return counts.outbox_pending;
 }
 
+/* A record the server never took can be discarded, unless changes still
+ * waiting to go refer to it: they would point at nothing */
+static void
+test_discard_referenced (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) patient = make_patient ("walkin-1", "Okafor-Lindqvist", "Ada");
+  g_autoptr(JsonObject) appointment = fd_fhir_parse ("{\"resourceType\":\"Appointment\",\"id\":\"appt-1\","
+                                                     "\"status\":\"booked\",\"participant\":[{\"actor\":"
+                                                     "{\"reference\":\"Patient/walkin-1\"},\"status\":\"accepted\"}]}",
+                                                     -1, NULL);
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(JsonObject) kept = NULL;
+  gint64 patient_seq = 0;
+
+  f->store = fd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_store_put (f->store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  g_assert_true (fd_store_put (f->store, appointment, FD_STORE_ORIGIN_LOCAL, &error));
+  outbox = fd_store_list_outbox (f->store, FALSE, &error);
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      FdOutboxEntry *entry = g_ptr_array_index (outbox, i);
+
+      if (g_str_equal (entry->type, "Patient"))
+        patient_seq = entry->seq;
+    }
+  g_assert_true (fd_store_park_outbox (f->store, "Patient", "walkin-1", patient_seq, "rejected",
+                                       "The server refused this change (HTTP 400)", NULL, &error));
+  g_assert_no_error (error);
+
+  /* The visit booked for the walk-in still waits: the patient stays */
+  g_assert_false (fd_store_discard_parked (f->store, "Patient", "walkin-1", &error));
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED);
+  g_assert_nonnull (strstr (error->message, "Appointment"));
+  g_clear_error (&error);
+  kept = fd_store_get (f->store, "Patient", "walkin-1", &error);
+  g_assert_nonnull (kept);
+  g_assert_cmpint (count_outbox (f), ==, 1);  /* the visit; the patient's change is parked */
+
+  /* One nothing refers to goes, with its change */
+  {
+    g_autoptr(JsonObject) other = make_patient ("walkin-2", "Nakamura", "Ren");
+    g_autoptr(JsonObject) gone = NULL;
+
+    g_assert_true (fd_store_put (f->store, other, FD_STORE_ORIGIN_LOCAL, &error));
+    g_clear_pointer (&outbox, g_ptr_array_unref);
+    outbox = fd_store_list_outbox (f->store, FALSE, &error);
+    for (guint i = 0; i < outbox->len; i++)
+      {
+        FdOutboxEntry *entry = g_ptr_array_index (outbox, i);
+
+        if (g_str_equal (entry->id, "walkin-2"))
+          patient_seq = entry->seq;
+      }
+    g_assert_true (fd_store_park_outbox (f->store, "Patient", "walkin-2", patient_seq, "rejected",
+                                         "The server refused this change (HTTP 400)", NULL, &error));
+    g_assert_true (fd_store_discard_parked (f->store, "Patient", "walkin-2", &error));
+    g_assert_no_error (error);
+    gone = fd_store_get (f->store, "Patient", "walkin-2", NULL);
+    g_assert_null (gone);
+    g_assert_cmpint (count_outbox (f), ==, 1);
+  }
+}
+
 static void
 test_outbox_and_signal (Fixture       *f,
                         gconstpointer  data)
@@ -694,6 +760,7 @@ main (int argc, char **argv)
   g_test_add ("/store/not-writable", Fixture, NULL, fixture_setup, test_not_writable, fixture_teardown);
   g_test_add ("/store/directory-as-database", Fixture, NULL, fixture_setup, test_directory_as_database, fixture_teardown);
   g_test_add ("/store/outbox-and-signal", Fixture, NULL, fixture_setup, test_outbox_and_signal, fixture_teardown);
+  g_test_add ("/store/discard-referenced", Fixture, NULL, fixture_setup, test_discard_referenced, fixture_teardown);
   g_test_add ("/store/disk-full", Fixture, NULL, fixture_setup, test_disk_full, fixture_teardown);
   g_test_add_func ("/search/names", test_search_names);
   g_test_add_func ("/search/order", test_search_order);

@@ -475,16 +475,41 @@ lookup_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+close_held_cb (GtkWindow *window,
+               gpointer   data)
+{
+  return TRUE;
+}
+
 /* Whether the print system knows @name now. GtkPrintOperation does not say
  * when a remembered printer is gone: with the print dialog it quietly picks
  * another one, and without it the job is dropped as if cancelled. A backend
- * that does not answer within a few seconds counts as not having it. */
+ * that does not answer within a few seconds counts as not having it. While
+ * the print system is asked, the station's windows take no clicks and do
+ * not close, so that nothing the caller holds goes away meanwhile. */
 static gboolean
 printer_exists (const char *name)
 {
   PrinterLookup *lookup = g_rc_box_new0 (PrinterLookup);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean timed_out = FALSE, found;
   guint timeout_id;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWidget *window = g_list_model_get_item (toplevels, i);
+
+      if (!gtk_widget_get_sensitive (window))
+        {
+          g_object_unref (window);
+          continue;
+        }
+      g_signal_connect (window, "close-request", G_CALLBACK (close_held_cb), NULL);
+      g_ptr_array_add (held, window);
+      gtk_widget_set_sensitive (window, FALSE);
+    }
 
   lookup->name = g_strdup (name);
   gtk_enumerate_printers (printer_seen_cb, g_rc_box_acquire (lookup), printer_lookup_release, FALSE);
@@ -495,6 +520,14 @@ printer_exists (const char *name)
     g_source_remove (timeout_id);
   found = lookup->found;
   g_rc_box_release_full (lookup, (GDestroyNotify) printer_lookup_clear);
+
+  for (guint i = 0; i < held->len; i++)
+    {
+      GtkWidget *window = g_ptr_array_index (held, i);
+
+      g_signal_handlers_disconnect_by_func (window, close_held_cb, NULL);
+      gtk_widget_set_sensitive (window, TRUE);
+    }
   return found;
 }
 
