@@ -195,6 +195,7 @@ discard_action_cb (GtkWidget  *widget,
   g_autofree char *name = NULL;
   g_autofree char *version = NULL;
   g_autofree char *body = NULL;
+  gboolean sent = FALSE;
   GtkWidget *dialog;
 
   if (self->store == NULL || g_strv_length (parts) != 2 ||
@@ -203,7 +204,13 @@ discard_action_cb (GtkWidget  *widget,
 
   name = describe_record (g_ptr_array_index (entries, entries->len - 1));
   version = fd_store_get_version (self->store, parts[0], parts[1]);
-  if (version == NULL)
+  for (guint i = 0; i < entries->len; i++)
+    sent |= ((FdOutboxEntry *) g_ptr_array_index (entries, i))->sent;
+  if (version == NULL && sent)
+    body = g_strdup_printf (_("“%s” was made at this desk; it was sent once, but no answer came. "
+                              "Discarding it removes it from this station, and the server’s copy, "
+                              "if it has one, comes back with the next sync."), name);
+  else if (version == NULL)
     body = g_strdup_printf (_("“%s” was made at this desk and the server never took it. "
                               "Discarding it removes it from this station for good."), name);
   else
