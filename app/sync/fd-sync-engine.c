@@ -40,7 +40,7 @@ G_DEFINE_FINAL_TYPE (FdSyncEngine, fd_sync_engine, G_TYPE_OBJECT)
  * of a push */
 static const char * const pull_types[] = {
   "Organization", "Location", "Practitioner", "Schedule",
-  "Patient", "Coverage", "CoverageEligibilityRequest", "CoverageEligibilityResponse",
+  "Patient", "RelatedPerson", "Coverage", "CoverageEligibilityRequest", "CoverageEligibilityResponse",
   "Account", "Appointment", "Encounter", "QuestionnaireResponse", "Consent",
   "Invoice", "PaymentReconciliation",
 };
@@ -445,6 +445,8 @@ static const struct {
   { "QuestionnaireResponse", "subject", "subject" },
   { "Consent", "patient", "patient" },
   { "Invoice", "subject", "subject" },
+  /* a parent or spouse who answers for the patient's account */
+  { "RelatedPerson", "patient", "patient" },
 };
 
 /* R4 gives PaymentReconciliation no search parameter for the patient: it
@@ -1976,7 +1978,7 @@ fd_sync_engine_fetch_patient (FdSyncEngine  *self,
                               GCancellable  *cancellable,
                               GError       **error)
 {
-  static const guint fetched[] = { 0, 1, 4 };  /* Patient, Coverage, Account */
+  static const char * const fetched[] = { "Patient", "Coverage", "Account", "RelatedPerson" };
   g_autoptr(GPtrArray) one = g_ptr_array_new ();
   g_autofree char *version = NULL;
   FdSyncStats stats = { 0 };
@@ -1990,8 +1992,11 @@ fd_sync_engine_fetch_patient (FdSyncEngine  *self,
   for (guint i = 0; ok && i < G_N_ELEMENTS (fetched); i++)
     {
       gboolean unsupported = FALSE;
+      guint t = 0;
 
-      ok = pull_patients_records (&pull, fetched[i], one, &unsupported, error);
+      while (!g_str_equal (patient_types[t].type, fetched[i]))
+        t++;
+      ok = pull_patients_records (&pull, t, one, &unsupported, error);
     }
   g_free (pull.newest);
   if (!ok)

@@ -13,7 +13,7 @@
 #include "fd-test-util.h"
 
 static const char * const types[] = {
-  "Organization", "Location", "Practitioner", "Schedule", "Patient", "Coverage", "Account", "Appointment",
+  "Organization", "Location", "Practitioner", "Schedule", "Patient", "RelatedPerson", "Coverage", "Account", "Appointment",
   "CoverageEligibilityRequest", "CoverageEligibilityResponse", "Encounter", "QuestionnaireResponse",
   "Consent", "Invoice", "PaymentReconciliation",
 };

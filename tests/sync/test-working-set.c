@@ -311,6 +311,83 @@ test_changes_in_and_out (void)
   g_assert_null (fd_store_get_version (store, "Patient", outside));
 }
 
+/* A guarantor who is not a patient (a parent, as a RelatedPerson) comes
+ * with the patient, so the family's statement has their name and address */
+static void
+test_related_person_guarantor (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdStore) store = new_store ("related");
+  g_autoptr(FdSyncEngine) engine = new_engine (store);
+  g_autoptr(GPtrArray) accounts = server_all ("Account");
+  g_autoptr(JsonObject) account = NULL;
+  g_autoptr(JsonObject) guardian = NULL;
+  g_autoptr(JsonObject) cached = NULL;
+  g_autofree char *patient_ref = NULL;
+  g_autofree char *version = NULL;
+  FdSyncStats stats;
+
+  g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
+  g_assert_no_error (error);
+
+  /* An account of a patient in the set, owned by the patient */
+  for (guint i = 0; i < accounts->len && account == NULL; i++)
+    {
+      JsonObject *candidate = g_ptr_array_index (accounts, i);
+      const char *subject = fd_fhir_get_string (fd_fhir_array_object (fd_fhir_get_array (candidate, "subject"), 0),
+                                                "reference");
+      const char *party = fd_fhir_get_string (fd_fhir_get_object (fd_fhir_array_object (
+                                                fd_fhir_get_array (candidate, "guarantor"), 0), "party"), "reference");
+
+      if (subject != NULL && g_strcmp0 (subject, party) == 0 &&
+          fd_store_working_set_contains (store, subject + strlen ("Patient/")))
+        account = json_object_ref (candidate);
+    }
+  g_assert_nonnull (account);
+  patient_ref = g_strdup (fd_fhir_get_string (fd_fhir_array_object (fd_fhir_get_array (account, "subject"), 0),
+                                              "reference"));
+
+  {
+    g_autofree char *text = g_strdup_printf ("{\"resourceType\":\"RelatedPerson\",\"id\":\"guardian-ws-1\",\"active\":true,"
+                                             "\"patient\":{\"reference\":\"%s\"},"
+                                             "\"name\":[{\"family\":\"Whitfield-Osei\",\"given\":[\"Marguerite\"]}],"
+                                             "\"address\":[{\"line\":[\"88 Larkspur Court\"],\"city\":\"Austin\","
+                                             "\"state\":\"TX\",\"postalCode\":\"78704\"}]}", patient_ref);
+
+    guardian = fd_fhir_parse (text, -1, &error);
+    g_assert_no_error (error);
+  }
+  g_free (fd_test_put_on_server (server_url, guardian, NULL));
+  {
+    JsonObject *party = fd_fhir_get_object (fd_fhir_array_object (fd_fhir_get_array (account, "guarantor"), 0), "party");
+    g_autofree char *account_version = g_strdup (fd_fhir_get_string (fd_fhir_get_object (account, "meta"), "versionId"));
+
+    json_object_set_string_member (party, "reference", "RelatedPerson/guardian-ws-1");
+    json_object_set_string_member (party, "display", "Whitfield-Osei, Marguerite");
+    json_object_remove_member (account, "meta");
+    g_free (fd_test_put_on_server (server_url, account, account_version));
+  }
+
+  /* The next pull brings the guardian, with the account naming them */
+  g_assert_true (fd_sync_engine_pull (engine, NULL, NULL, &stats, NULL, &error));
+  g_assert_no_error (error);
+  cached = fd_store_get (store, "RelatedPerson", "guardian-ws-1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cached);
+  g_assert_cmpstr (fd_fhir_get_string (fd_fhir_patient_name (cached), "family"), ==, "Whitfield-Osei");
+
+  /* ... and so does a desk's first pull */
+  {
+    g_autoptr(FdStore) fresh = new_store ("related-first");
+    g_autoptr(FdSyncEngine) first_engine = new_engine (fresh);
+
+    g_assert_true (fd_sync_engine_pull (first_engine, NULL, NULL, &stats, NULL, &error));
+    g_assert_no_error (error);
+    version = fd_store_get_version (fresh, "RelatedPerson", "guardian-ws-1");
+    g_assert_nonnull (version);
+  }
+}
+
 static void
 test_found_on_server_and_kept (void)
 {
@@ -498,6 +575,7 @@ main (int argc, char **argv)
   g_test_add_func ("/working-set/narrow-window", test_narrow_window);
   g_test_add_func ("/working-set/changes-in-and-out", test_changes_in_and_out);
   g_test_add_func ("/working-set/found-on-server-and-kept", test_found_on_server_and_kept);
+  g_test_add_func ("/working-set/related-person-guarantor", test_related_person_guarantor);
 
   ret = g_test_run ();
 
