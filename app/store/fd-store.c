@@ -1315,6 +1315,19 @@ put_one (FdStore        *self,
 
   if (origin == FD_STORE_ORIGIN_LOCAL)
     {
+      g_autofree char *discarded = fd_store_query_text (self, "SELECT 'yes' FROM discarded WHERE type = ?1 AND id = ?2",
+                                                        type, id);
+
+      /* The cache still holds the change given up: one more change made on
+       * top of it would send that again */
+      if (discarded != NULL)
+        {
+          g_set_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED,
+                       _("A change to this %s record was discarded and the server’s version is not back yet; "
+                         "it can be changed again after the next sync with the server"), type);
+          return FALSE;
+        }
+
       stmt = prepare (self, "SELECT version_id FROM resource WHERE type = ?1 AND id = ?2", error);
       if (stmt == NULL)
         return FALSE;

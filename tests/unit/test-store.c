@@ -375,6 +375,48 @@ test_discard_referenced (Fixture       *f,
   }
 }
 
+/* A record whose refused change was discarded takes no new change until
+ * the server's version is back: the cache still holds what was given up */
+static void
+test_discarded_waits_for_server (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) patient = make_patient ("pd", "Abernathy-Quispe", "Lena");
+  g_autoptr(JsonObject) server_copy = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  JsonObject *meta = json_object_new ();
+
+  f->store = fd_store_open (f->path, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (meta, "versionId", "3");
+  json_object_set_object_member (patient, "meta", meta);
+  g_assert_true (fd_store_put (f->store, patient, FD_STORE_ORIGIN_SERVER, &error));
+  server_copy = json_object_ref (patient);
+
+  json_object_set_string_member (patient, "gender", "unknown");
+  g_assert_true (fd_store_put (f->store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  outbox = fd_store_list_outbox (f->store, FALSE, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  g_assert_true (fd_store_park_outbox (f->store, "Patient", "pd", ((FdOutboxEntry *) g_ptr_array_index (outbox, 0))->seq,
+                                       "rejected", "The server refused this change (HTTP 400)", NULL, &error));
+  g_assert_true (fd_store_discard_parked (f->store, "Patient", "pd", &error));
+  g_assert_no_error (error);
+
+  /* Offline, before the server's version is back: refused, nothing queued */
+  json_object_set_string_member (patient, "gender", "female");
+  g_assert_false (fd_store_put (f->store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  g_assert_error (error, FD_STORE_ERROR, FD_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_outbox (f), ==, 0);
+
+  /* The next sync brings it back; then the desk can change it */
+  g_assert_true (fd_store_restore_discarded (f->store, "Patient", "pd", server_copy, &error));
+  g_assert_true (fd_store_put (f->store, patient, FD_STORE_ORIGIN_LOCAL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_outbox (f), ==, 1);
+}
+
 static void
 test_outbox_and_signal (Fixture       *f,
                         gconstpointer  data)
@@ -761,6 +803,7 @@ main (int argc, char **argv)
   g_test_add ("/store/directory-as-database", Fixture, NULL, fixture_setup, test_directory_as_database, fixture_teardown);
   g_test_add ("/store/outbox-and-signal", Fixture, NULL, fixture_setup, test_outbox_and_signal, fixture_teardown);
   g_test_add ("/store/discard-referenced", Fixture, NULL, fixture_setup, test_discard_referenced, fixture_teardown);
+  g_test_add ("/store/discarded-waits-for-server", Fixture, NULL, fixture_setup, test_discarded_waits_for_server, fixture_teardown);
   g_test_add ("/store/disk-full", Fixture, NULL, fixture_setup, test_disk_full, fixture_teardown);
   g_test_add_func ("/search/names", test_search_names);
   g_test_add_func ("/search/order", test_search_order);
