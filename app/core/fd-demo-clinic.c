@@ -662,17 +662,6 @@ new_extension_concept (const char *url,
   return extension;
 }
 
-static JsonObject *
-new_participant (JsonObject *actor)
-{
-  JsonObject *participant = json_object_new ();
-
-  json_object_set_object_member (participant, "actor", actor);
-  json_object_set_string_member (participant, "required", "required");
-  json_object_set_string_member (participant, "status", "accepted");
-  return participant;
-}
-
 static void
 build_shared (Generator *gen)
 {
@@ -890,7 +879,7 @@ emit_locations (Generator  *gen,
       if (!emit_resource (gen, location, error))
         return FALSE;
       gen->location_participants[i] =
-        seal_object (new_participant (fd_fhir_new_reference ("Location", gen->location_ids[i],
+        seal_object (fd_fhir_new_participant (fd_fhir_new_reference ("Location", gen->location_ids[i],
                                                      locations[i].name)));
     }
 
@@ -974,7 +963,7 @@ emit_practitioners (Generator  *gen,
       if (!emit_resource (gen, practitioner, error))
         return FALSE;
       gen->practitioner_participants[i] =
-        seal_object (new_participant (fd_fhir_new_reference ("Practitioner", gen->practitioner_ids[i],
+        seal_object (fd_fhir_new_participant (fd_fhir_new_reference ("Practitioner", gen->practitioner_ids[i],
                                                      gen->practitioner_names[i])));
     }
 
@@ -1949,7 +1938,7 @@ emit_appointment (Generator    *gen,
 
   participants = json_array_new ();
   json_array_add_object_element (participants,
-                                 new_participant (fd_fhir_new_reference ("Patient", patient->id,
+                                 fd_fhir_new_participant (fd_fhir_new_reference ("Patient", patient->id,
                                                                  patient->display)));
   json_array_add_object_element (participants,
                                  json_object_ref (gen->practitioner_participants[practitioner]));

@@ -729,6 +729,25 @@ fd_fhir_new_reference (const char *type,
 }
 
 /**
+ * fd_fhir_new_participant:
+ * @actor: (transfer full): a Reference to the patient, practitioner or location
+ *
+ * An Appointment participant that is required and has accepted.
+ *
+ * Returns: (transfer full): the participant
+ */
+JsonObject *
+fd_fhir_new_participant (JsonObject *actor)
+{
+  JsonObject *participant = json_object_new ();
+
+  json_object_set_object_member (participant, "actor", actor);
+  json_object_set_string_member (participant, "required", "required");
+  json_object_set_string_member (participant, "status", "accepted");
+  return participant;
+}
+
+/**
  * fd_fhir_new_concept:
  * @system: the code system
  * @code: the code

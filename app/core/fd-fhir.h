@@ -47,6 +47,7 @@ JsonObject *fd_fhir_new_money         (const FdMoney *money);
 JsonObject *fd_fhir_new_reference     (const char   *type,
                                        const char   *id,
                                        const char   *display);
+JsonObject *fd_fhir_new_participant   (JsonObject   *actor);
 JsonObject *fd_fhir_new_concept       (const char   *system,
                                        const char   *code,
                                        const char   *display);

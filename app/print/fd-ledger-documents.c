@@ -188,7 +188,7 @@ describe_item (FdDocument                *self,
   return keep (self, g_strdup (text));
 }
 
-/* The number printed for an account: the clinic's, or a short form of its id */
+/* The number printed on a receipt for its account (fd_fhir_account_number ()) */
 static char *
 account_number (FdStore    *store,
                 const char *account_id)
@@ -305,7 +305,7 @@ load_account (FdDocument            *self,
     }
 
   part.patient_name = keep (self, patient ? fd_fhir_patient_display (patient) : g_strdup (""));
-  part.account_number = keep (self, account_number (store, account->account_id));
+  part.account_number = keep (self, g_strdup (account->account_number ? account->account_number : ""));
   part.previous_statement_date = account->last_statement;
   fd_money_init (&part.previous_balance, account->balance.cents - activity_total, account->balance.currency);
   part.balance = account->balance;

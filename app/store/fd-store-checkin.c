@@ -1377,17 +1377,6 @@ fd_store_find_duplicates (FdStore     *self,
 }
 
 static JsonObject *
-new_participant (JsonObject *actor)
-{
-  JsonObject *participant = json_object_new ();
-
-  json_object_set_object_member (participant, "actor", actor);
-  json_object_set_string_member (participant, "required", "required");
-  json_object_set_string_member (participant, "status", "accepted");
-  return participant;
-}
-
-static JsonObject *
 new_walkin_patient (const FdWalkin *walkin,
                     const char     *id)
 {
@@ -1462,7 +1451,7 @@ new_walkin_appointment (FdStore        *self,
   json_object_set_string_member (appointment, "created", created);
 
   json_array_add_object_element (participants,
-                                 new_participant (fd_fhir_new_reference ("Patient", patient_id, patient_display)));
+                                 fd_fhir_new_participant (fd_fhir_new_reference ("Patient", patient_id, patient_display)));
   practitioner = fd_store_get (self, "Practitioner", walkin->practitioner_id, NULL);
   if (practitioner != NULL)
     {
@@ -1470,13 +1459,13 @@ new_walkin_appointment (FdStore        *self,
         fd_fhir_human_name_display (fd_fhir_array_object (fd_fhir_get_array (practitioner, "name"), 0), FALSE);
 
       json_array_add_object_element (participants,
-                                     new_participant (fd_fhir_new_reference ("Practitioner", walkin->practitioner_id, name)));
+                                     fd_fhir_new_participant (fd_fhir_new_reference ("Practitioner", walkin->practitioner_id, name)));
     }
   if (walkin->location_id != NULL)
     location = fd_store_get (self, "Location", walkin->location_id, NULL);
   if (location != NULL)
     json_array_add_object_element (participants,
-                                   new_participant (fd_fhir_new_reference ("Location", walkin->location_id,
+                                   fd_fhir_new_participant (fd_fhir_new_reference ("Location", walkin->location_id,
                                                                    fd_fhir_get_string (location, "name"))));
   json_object_set_array_member (appointment, "participant", participants);
   return appointment;

@@ -759,6 +759,7 @@ fd_ledger_account_clear (FdLedgerAccount *account)
   g_clear_pointer (&account->account_id, g_free);
   g_clear_pointer (&account->guarantor_id, g_free);
   g_clear_pointer (&account->guarantor_display, g_free);
+  g_clear_pointer (&account->account_number, g_free);
   g_clear_pointer (&account->copay_appointment_id, g_free);
 }
 
@@ -1176,7 +1177,10 @@ fd_ledger_get_account (FdStore          *store,
 
   out->account_id = find_account (store, patient_id);
   if (out->account_id != NULL)
-    account = fd_store_get (store, "Account", out->account_id, NULL);
+    {
+      account = fd_store_get (store, "Account", out->account_id, NULL);
+      out->account_number = fd_fhir_account_number (account, out->account_id);
+    }
   party = fd_fhir_get_object (fd_fhir_array_object (fd_fhir_get_array (account, "guarantor"), 0), "party");
   if (party != NULL)
     {

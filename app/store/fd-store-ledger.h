@@ -16,6 +16,7 @@ typedef struct
 {
   char     *patient_id;
   char     *account_id;         /* nullable */
+  char     *account_number;     /* nullable: the number people read, fd_fhir_account_number() */
   char     *guarantor_id;       /* the Patient or RelatedPerson id of Account.guarantor */
   char     *guarantor_display;
   FdMoney   balance;            /* charges − insurance − adjustments − payments ± corrections */

@@ -216,13 +216,10 @@ reload (FdAccountPane *self)
       g_string_append_printf (text, _("MRN %s"), mrn);
     if (account.account_id != NULL)
       {
-        g_autoptr(JsonObject) record = fd_store_get (self->store, "Account", account.account_id, NULL);
-        g_autofree char *number = fd_fhir_account_number (record, account.account_id);
-
         if (text->len)
           g_string_append (text, " · ");
         /* Translators: the account number under the patient's name */
-        g_string_append_printf (text, _("Account %s"), number);
+        g_string_append_printf (text, _("Account %s"), account.account_number);
       }
     else
       g_string_append_printf (text, "%s%s", text->len ? " · " : "", _("No account on file"));
