@@ -19,10 +19,10 @@ void        fd_catalog_unref               (FdCatalog   *catalog);
 guint       fd_catalog_get_n_entries       (FdCatalog   *catalog);
 const char *fd_catalog_get_language        (FdCatalog   *catalog);
 const char *fd_catalog_gettext             (FdCatalog   *catalog,
-                                            const char  *msgid);
+                                            const char  *msgid) G_GNUC_FORMAT (2);
 const char *fd_catalog_pgettext            (FdCatalog   *catalog,
                                             const char  *context,
-                                            const char  *msgid);
+                                            const char  *msgid) G_GNUC_FORMAT (3);
 char      **fd_catalog_language_candidates (const char  *language);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdCatalog, fd_catalog_unref)

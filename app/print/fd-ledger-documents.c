@@ -225,6 +225,67 @@ statement_free (Statement *statement)
   g_free (statement);
 }
 
+/* A method's name as printed, in the document's language */
+static const char *
+printed_method_name (FdCatalog       *catalog,
+                     FdPaymentMethod  method)
+{
+  switch (method)
+    {
+    case FD_PAYMENT_METHOD_CASH:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Cash"));
+    case FD_PAYMENT_METHOD_CHECK:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Check"));
+    case FD_PAYMENT_METHOD_CREDIT_CARD:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Credit card"));
+    case FD_PAYMENT_METHOD_DEBIT_CARD:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Debit card"));
+    case FD_N_PAYMENT_METHODS:
+    default:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Other"));
+    }
+}
+
+/* A line of activity as the statement's reader reads it: a charge as the
+ * clinic billed it, everything else in the statement's language */
+static const char *
+describe_entry (FdDocument          *self,
+                FdCatalog           *catalog,
+                const FdLedgerEntry *entry)
+{
+  g_autoptr(GString) how = g_string_new (NULL);
+  g_auto(GStrv) codes = g_strsplit (entry->methods ? entry->methods : "", ",", -1);
+
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      FdPaymentMethod method;
+
+      if (fd_payment_method_from_code (codes[i], &method))
+        g_string_append_printf (how, "%s%s", how->len ? ", " : "", printed_method_name (catalog, method));
+    }
+
+  switch (entry->kind)
+    {
+    case FD_LEDGER_ENTRY_ADJUSTMENT:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Contractual adjustment"));
+    case FD_LEDGER_ENTRY_INSURANCE:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Insurance payment"));
+    case FD_LEDGER_ENTRY_VOID:
+      return fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Payment voided"));
+    case FD_LEDGER_ENTRY_REFUND:
+      /* Translators: %s is how the money went back, "Cash" */
+      return keep (self, g_strdup_printf (fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Refund (%s)")),
+                                          how->str));
+    case FD_LEDGER_ENTRY_PAYMENT:
+      /* Translators: %s is how it was paid, "Cash, Check" */
+      return keep (self, g_strdup_printf (fd_catalog_pgettext (catalog, PRINTED, NC_("printed", "Payment (%s)")),
+                                          how->str));
+    case FD_LEDGER_ENTRY_CHARGE:
+    default:
+      return keep (self, g_strdup (entry->description ? entry->description : ""));
+    }
+}
+
 static FdStatementLineKind
 statement_line_kind (FdLedgerEntryKind kind)
 {
@@ -270,6 +331,7 @@ address_lines (JsonObject *resource)
 static gboolean
 load_account (FdDocument            *self,
               FdStore               *store,
+              FdCatalog             *catalog,
               Statement             *statement,
               const FdLedgerAccount *account,
               JsonObject            *patient,
@@ -297,7 +359,7 @@ load_account (FdDocument            *self,
       FdStatementLine line = { 0 };
 
       line.date = entry->date;
-      line.description = keep (self, g_strdup (entry->description ? entry->description : ""));
+      line.description = describe_entry (self, catalog, entry);
       line.kind = statement_line_kind (entry->kind);
       line.amount = entry->amount;
       activity_total += entry->amount.cents;
@@ -327,6 +389,8 @@ load_statement (FdDocument              *self,
   g_autoptr(JsonObject) guarantor = NULL;
   g_autoptr(JsonObject) first_patient = NULL;
   g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(FdCatalog) catalog = NULL;
+  const char *language;
   g_autofree char *guarantor_type = g_strdup (group->guarantor);
   g_autofree char *guarantor_display = NULL;
   Statement *statement;
@@ -345,6 +409,13 @@ load_statement (FdDocument              *self,
       guarantor_id = slash + 1;
       guarantor = fd_store_get (store, guarantor_type, guarantor_id, NULL);
     }
+
+  /* The guarantor reads it: their language, else the first patient's */
+  language = guarantor ? patient_language (store, guarantor_type, guarantor_id) : NULL;
+  if (language == NULL)
+    language = patient_language (store, "Patient",
+                                 ((FdStatementCandidate *) g_ptr_array_index (group->accounts, 0))->patient_id);
+  catalog = fd_catalog_get_for_language (language);
 
   statement = g_new0 (Statement, 1);
   statement->patient_ids = g_ptr_array_new_with_free_func (g_free);
@@ -365,7 +436,7 @@ load_statement (FdDocument              *self,
           return NULL;
         }
       patient = fd_store_get (store, "Patient", candidate->patient_id, NULL);
-      if (!load_account (self, store, statement, &account, patient, aging, error))
+      if (!load_account (self, store, catalog, statement, &account, patient, aging, error))
         {
           statement_free (statement);
           return NULL;
@@ -415,10 +486,7 @@ load_statement (FdDocument              *self,
   fd_money_init (&st->amount_due, MAX (balance, 0), group->total.currency);
   st->pay_by = *date;
   g_date_add_days (&st->pay_by, 30);
-  /* The guarantor reads it: their language, else the first patient's */
-  st->language = guarantor ? patient_language (store, guarantor_type, guarantor_id) : NULL;
-  if (st->language == NULL)
-    st->language = patient_language (store, "Patient", g_ptr_array_index (statement->patient_ids, 0));
+  st->language = language;
 
   return statement;
 }

@@ -771,6 +771,7 @@ fd_ledger_entry_free (FdLedgerEntry *entry)
   g_free (entry->description);
   g_free (entry->receipt_number);
   g_free (entry->resource_id);
+  g_free (entry->methods);
   g_free (entry);
 }
 
@@ -1348,9 +1349,14 @@ fd_ledger_list_activity (FdStore      *store,
           description = g_strdup_printf (_("Payment (%s)"), how->str);
         }
 
-      g_ptr_array_add (out, new_entry (entry_kind, fd_store_column_text (stmt, 2), description,
-                                       -sqlite3_column_int64 (stmt, 5), fd_store_column_text (stmt, 6),
-                                       *receipt ? receipt : NULL, fd_store_column_text (stmt, 3)));
+      {
+        FdLedgerEntry *entry = new_entry (entry_kind, fd_store_column_text (stmt, 2), description,
+                                          -sqlite3_column_int64 (stmt, 5), fd_store_column_text (stmt, 6),
+                                          *receipt ? receipt : NULL, fd_store_column_text (stmt, 3));
+
+        entry->methods = g_strdup (fd_store_column_text (stmt, 4));
+        g_ptr_array_add (out, entry);
+      }
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)

@@ -47,6 +47,7 @@ typedef struct
   FdMoney            amount;          /* its effect on the balance: charges +, payments − */
   char              *receipt_number;  /* nullable */
   char              *resource_id;     /* the Invoice or PaymentReconciliation */
+  char              *methods;         /* nullable: a payment's or refund's v2-0570 codes, comma-separated */
 } FdLedgerEntry;
 
 /* An invoice that still has something to pay */

@@ -143,6 +143,18 @@ if [ -n "$fixture" ] && command -v pdftotext > /dev/null; then
   check "statement dates recorded: nobody is due another" '[ $? -eq 0 ] && grep -q "No account is due" "$work/s2.out" && [ ! -e "$work/s2.pdf" ]'
   "$ctl" --data-dir "$cdata" statements --pdf "$work/s3.pdf" --since 0 --min-balance 0.01 > "$work/s3.out" 2>&1
   check "--since 0 sends them again" '[ $? -eq 0 ] && [ -s "$work/s3.pdf" ]'
+  # Each statement in its reader's language, whatever the desk's
+  "$ctl" --data-dir "$work/languages" seed-demo --patients 300 --days 5 --seed 3 > /dev/null 2>&1
+  LANGUAGE=es "$ctl" --data-dir "$work/languages" statements --pdf "$work/s4.pdf" > /dev/null 2>&1
+  pdftotext -layout "$work/s4.pdf" "$work/s4.txt"
+  awk 'BEGIN { RS = "\f" }
+       /Page [0-9]+ of/ && /Insurance payment/ { en++ }
+       /Página [0-9]+ de/ && /Pago del seguro/ { es++ }
+       /Page [0-9]+ of/ && /(Pago del seguro|Ajuste contractual)/ { mixed++ }
+       /Página [0-9]+ de/ && /(Insurance payment|Contractual adjustment)/ { mixed++ }
+       END { print en + 0, es + 0, mixed + 0 }' "$work/s4.txt" > "$work/languages.out"
+  check "statements in English and in Spanish, none mixed, from a desk working in Spanish" \
+    'read en es mixed < "$work/languages.out" && [ "$en" -gt 0 ] && [ "$es" -gt 0 ] && [ "$mixed" -eq 0 ]'
 fi
 
 "$ctl" > "$work/usage.out" 2>&1
